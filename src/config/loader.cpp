@@ -1,0 +1,351 @@
+#include "config/loader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "config/dotenv.hpp"
+#include "config/json_document.hpp"
+#include "config/schema.hpp"
+#include "config/suggest.hpp"
+
+namespace autotrader::config {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::string_view default_config_path = "config/autotrader.json";
+constexpr std::string_view default_origin = "built-in default";
+
+// One variable from the environment or .env, with where it came from.
+struct Variable {
+  std::string name;
+  std::string value;
+  std::string source;
+};
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out{text};
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Reads a whole file; returns the reason on failure.
+std::optional<std::string> read_file(const fs::path& path, std::string& text) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return std::string{"is a directory, not a file"};
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return std::string{"cannot be read: "} + std::strerror(errno);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::string{"cannot be read"};
+  text = content.str();
+  return std::nullopt;
+}
+
+std::vector<std::string> key_candidates() {
+  std::vector<std::string> out;
+  for (const auto& spec : schema()) {
+    out.push_back(spec.path);
+    const auto dot = spec.path.find('.');
+    if (dot != std::string::npos) out.push_back(spec.path.substr(0, dot));
+  }
+  return out;
+}
+
+std::vector<std::string> variable_candidates() {
+  std::vector<std::string> out{std::string{config_file_env}};
+  for (const auto& spec : schema()) {
+    out.push_back(env_name(spec.path));
+    out.insert(out.end(), spec.env_aliases.begin(), spec.env_aliases.end());
+  }
+  for (const auto& secret : secret_specs()) out.emplace_back(secret.env_name);
+  return out;
+}
+
+const SecretSpec* find_secret(std::string_view name) {
+  for (const auto& spec : secret_specs()) {
+    if (spec.env_name == name) return &spec;
+  }
+  return nullptr;
+}
+
+// The secret variable a config file key stands for: "binance.api_key" -> BINANCE_API_KEY.
+std::optional<std::string> secret_variable_for(std::string_view path) {
+  std::string upper;
+  for (const char c : path) {
+    upper += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  for (const auto& spec : secret_specs()) {
+    auto short_name = spec.env_name;
+    if (starts_with(short_name, env_prefix)) short_name.remove_prefix(env_prefix.size());
+    if (upper == spec.env_name || upper == short_name ||
+        ends_with(upper, "_" + std::string{short_name})) {
+      return std::string{spec.env_name};
+    }
+  }
+  return std::nullopt;
+}
+
+bool looks_like_secret(std::string_view name) {
+  const auto lower = lowercase(name);
+  for (const char* word : {"secret", "token", "password", "passwd", "api_key", "apikey",
+                           "private_key", "credential"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string seconds_text(std::chrono::nanoseconds duration) {
+  return fmt::format("{}", std::chrono::duration<double>(duration).count());
+}
+
+// Applies the sources in order of precedence to one LoadResult.
+class Loader {
+ public:
+  explicit Loader(const LoadOptions& options) : options_{options} {
+    for (const auto& spec : schema()) result_.origins[spec.path] = std::string{default_origin};
+  }
+
+  LoadResult run() {
+    read_dotenv();
+    for (const auto& [name, value] : options_.environment) {
+      environment_.push_back({name, value, "environment variable " + name});
+    }
+    if (const auto file = choose_config_file()) apply_file(*file);
+    apply_variables(dotenv_);
+    apply_variables(environment_);
+    check_across_keys();
+    redact_messages();
+    return std::move(result_);
+  }
+
+ private:
+  fs::path resolve(const fs::path& path) const {
+    return (options_.working_dir / path).lexically_normal();
+  }
+
+  void error(std::string key, std::string source, std::string message) {
+    result_.errors.push_back({std::move(key), std::move(source), std::move(message)});
+  }
+
+  void read_dotenv() {
+    const auto path = resolve(".env");
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return;
+    std::string text;
+    if (auto problem = read_file(path, text)) {
+      error("", path.string(), ".env " + *problem);
+      return;
+    }
+    result_.dotenv_file = path;
+    auto content = parse_dotenv(text);
+    for (auto& problem : content.problems) {
+      error("", path.string() + ":" + std::to_string(problem.line), std::move(problem.message));
+    }
+    for (auto& entry : content.entries) {
+      auto source = entry.name + " in " + path.string() + ":" + std::to_string(entry.line);
+      dotenv_.push_back({std::move(entry.name), std::move(entry.value), std::move(source)});
+    }
+  }
+
+  // --config, else AUTOTRADER_CONFIG (environment before .env), else the default if present.
+  std::optional<fs::path> choose_config_file() {
+    if (options_.config_file) return resolve(*options_.config_file);
+    for (const auto* variables : {&environment_, &dotenv_}) {
+      // The last entry wins, as when the variables are applied.
+      for (auto it = variables->rbegin(); it != variables->rend(); ++it) {
+        if (it->name == config_file_env && !it->value.empty()) return resolve(it->value);
+      }
+    }
+    const auto fallback = resolve(fs::path{default_config_path});
+    std::error_code ec;
+    if (fs::exists(fallback, ec)) return fallback;
+    return std::nullopt;
+  }
+
+  void apply_file(const fs::path& path) {
+    std::string text;
+    if (auto problem = read_file(path, text)) {
+      error("", path.string(), "config file " + *problem);
+      return;
+    }
+    result_.config_file = path;
+    const auto document = parse_json_document(text);
+    if (document.syntax_error) {
+      const auto& syntax = *document.syntax_error;
+      error("", path.string() + ":" + std::to_string(syntax.line),
+            fmt::format("malformed JSON at line {}, column {}: {}", syntax.line, syntax.column,
+                        syntax.message));
+      return;
+    }
+    const auto source_of = [&](const std::string& key) {
+      const auto line = document.key_lines.find(key);
+      return line == document.key_lines.end() ? path.string()
+                                              : path.string() + ":" + std::to_string(line->second);
+    };
+    for (const auto& key : document.duplicate_keys) {
+      error(key, source_of(key), "appears more than once");
+    }
+    if (!document.value.is_object()) {
+      error("", path.string(), "the top level must be a JSON object");
+      return;
+    }
+    walk(document.value, "", source_of);
+  }
+
+  template <typename SourceOf>
+  void walk(const json& object, const std::string& prefix, const SourceOf& source_of) {
+    for (const auto& [name, value] : object.items()) {
+      const std::string path = prefix.empty() ? name : prefix + "." + name;
+      const auto source = source_of(path);
+      if (name.find('.') != std::string::npos) {
+        error(path, source, "write sections as nested objects, as in {\"http\": {\"port\": 5000}}");
+      } else if (const auto* spec = find_key(path)) {
+        if (auto problem = validate(*spec, value)) {
+          error(path, source, std::move(*problem));
+        } else {
+          spec->field.set(result_.settings, value);
+          result_.origins[path] = source;
+        }
+      } else if (is_section(path)) {
+        if (value.is_object()) {
+          walk(value, path, source_of);
+        } else {
+          error(path, source, "expected an object holding the " + path + ".* keys");
+        }
+      } else if (!report_if_secret(path, name, source)) {
+        std::string message = "unknown key";
+        if (auto suggestion = closest(path, key_candidates())) {
+          message += "; did you mean \"" + *suggestion + "\"?";
+        }
+        error(path, source, std::move(message));
+        if (value.is_object()) report_secrets_inside(value, path, source_of);
+      }
+    }
+  }
+
+  // Inside an unknown section, still point out any credential that should not be in the file.
+  template <typename SourceOf>
+  void report_secrets_inside(const json& object, const std::string& prefix,
+                             const SourceOf& source_of) {
+    for (const auto& [name, value] : object.items()) {
+      const std::string path = prefix + "." + name;
+      if (!report_if_secret(path, name, source_of(path)) && value.is_object()) {
+        report_secrets_inside(value, path, source_of);
+      }
+    }
+  }
+
+  bool report_if_secret(const std::string& path, std::string_view name, const std::string& source) {
+    const std::string rule =
+        "secrets are never read from the config file: remove it and set it in the environment or "
+        ".env";
+    if (auto variable = secret_variable_for(path)) {
+      error(path, source, rule + " as " + *variable);
+      return true;
+    }
+    if (looks_like_secret(name)) {
+      error(path, source, "looks like a secret; " + rule + " (see config/README.md)");
+      return true;
+    }
+    return false;
+  }
+
+  void apply_variables(const std::vector<Variable>& variables) {
+    // An alias is applied first so that the AUTOTRADER_ name wins when both are set.
+    std::vector<const Variable*> ordered;
+    for (const auto& variable : variables) ordered.push_back(&variable);
+    std::stable_partition(ordered.begin(), ordered.end(), [](const Variable* variable) {
+      const auto* spec = find_key_by_env(variable->name);
+      return spec != nullptr && env_name(spec->path) != variable->name;
+    });
+    for (const auto* variable : ordered) apply_variable(*variable);
+  }
+
+  void apply_variable(const Variable& variable) {
+    if (const auto* spec = find_key_by_env(variable.name)) {
+      auto parsed = parse_text(*spec, variable.value);
+      if (auto* problem = std::get_if<std::string>(&parsed)) {
+        error(spec->path, variable.source, std::move(*problem));
+        return;
+      }
+      const auto& value = std::get<json>(parsed);
+      if (auto problem = validate(*spec, value)) {
+        error(spec->path, variable.source, std::move(*problem));
+        return;
+      }
+      spec->field.set(result_.settings, value);
+      result_.origins[spec->path] = variable.source;
+    } else if (const auto* secret = find_secret(variable.name)) {
+      // An empty variable does not clear a value from a lower source.
+      if (!variable.value.empty()) result_.secrets.*secret->member = core::Secret{variable.value};
+    } else if (variable.name != config_file_env && starts_with(variable.name, env_prefix)) {
+      // Reported by name only: the value may be a secret set under a misspelt name.
+      std::string message = "unknown variable " + variable.name;
+      if (auto suggestion = closest(variable.name, variable_candidates())) {
+        message += "; did you mean " + *suggestion + "?";
+      }
+      error("", variable.source, std::move(message));
+    }
+  }
+
+  void check_across_keys() {
+    const auto& supervision = result_.settings.supervision;
+    if (supervision.backoff_max < supervision.backoff_min) {
+      const std::string max_key = "supervision.backoff_max_seconds";
+      const std::string min_key = "supervision.backoff_min_seconds";
+      error(max_key, result_.origins[max_key],
+            fmt::format("{} is less than {} ({}, from {})", seconds_text(supervision.backoff_max),
+                        min_key, seconds_text(supervision.backoff_min), result_.origins[min_key]));
+    }
+  }
+
+  // Defence in depth: no message may carry a secret value, whatever produced it.
+  void redact_messages() {
+    core::Redactor redactor;
+    for (const auto value : result_.secrets.values()) redactor.add(value);
+    if (redactor.empty()) return;
+    for (auto& error : result_.errors) error.message = redactor.apply(error.message);
+  }
+
+  const LoadOptions& options_;
+  LoadResult result_;
+  std::vector<Variable> dotenv_;
+  std::vector<Variable> environment_;
+};
+
+}  // namespace
+
+LoadResult load(const LoadOptions& options) {
+  return Loader{options}.run();
+}
+
+std::map<std::string, std::string> environment_from(const char* const* envp) {
+  std::map<std::string, std::string> environment;
+  for (; envp != nullptr && *envp != nullptr; ++envp) {
+    const std::string_view entry{*envp};
+    const auto equals = entry.find('=');
+    if (equals == std::string_view::npos) continue;
+    environment[std::string{entry.substr(0, equals)}] = std::string{entry.substr(equals + 1)};
+  }
+  return environment;
+}
+
+}  // namespace autotrader::config

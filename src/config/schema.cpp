@@ -1,0 +1,405 @@
+#include "config/schema.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+namespace autotrader::config {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json to_value(const T& value) {
+  if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
+    return std::chrono::duration<double>(value).count();
+  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+    return value.string();
+  } else if constexpr (std::is_same_v<T, core::log::Level>) {
+    return std::string{core::log::level_name(value)};
+  } else {
+    return value;
+  }
+}
+
+template <typename T>
+void from_value(const json& value, T& out) {
+  if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
+    out = std::chrono::round<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(value.get<double>()));
+  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+    out = value.get<std::string>();
+  } else if constexpr (std::is_same_v<T, core::log::Level>) {
+    out = core::log::parse_level(value.get<std::string>()).value_or(core::log::Level::info);
+  } else {
+    out = value.get<T>();
+  }
+}
+
+// A field inside one of the sections of Settings.
+template <auto section, auto member>
+Field field() {
+  return Field{[](Settings& s, const json& value) { from_value(value, s.*section.*member); },
+               [](const Settings& s) { return to_value(s.*section.*member); }};
+}
+
+// A field directly in Settings.
+template <auto member>
+Field top_field() {
+  return Field{[](Settings& s, const json& value) { from_value(value, s.*member); },
+               [](const Settings& s) { return to_value(s.*member); }};
+}
+
+Bound closed(double value) {
+  return Bound{value, true};
+}
+Bound open(double value) {
+  return Bound{value, false};
+}
+
+KeySpec key(std::string path, ValueType type, json default_value, std::string description,
+            Field field) {
+  KeySpec spec;
+  spec.path = std::move(path);
+  spec.type = type;
+  spec.default_value = std::move(default_value);
+  spec.description = std::move(description);
+  spec.field = std::move(field);
+  return spec;
+}
+
+KeySpec integer_key(std::string path, std::int64_t default_value, Bound min, Bound max,
+                    std::string description, Field field) {
+  auto spec = key(std::move(path), ValueType::integer, default_value, std::move(description),
+                  std::move(field));
+  spec.min = min;
+  spec.max = max;
+  return spec;
+}
+
+KeySpec number_key(std::string path, double default_value, Bound min, Bound max,
+                   std::string description, Field field) {
+  auto spec = key(std::move(path), ValueType::number, default_value, std::move(description),
+                  std::move(field));
+  spec.min = min;
+  spec.max = max;
+  return spec;
+}
+
+KeySpec bool_key(std::string path, bool default_value, std::string description, Field field,
+                 std::vector<std::string> env_aliases = {}) {
+  auto spec = key(std::move(path), ValueType::boolean, default_value, std::move(description),
+                  std::move(field));
+  spec.env_aliases = std::move(env_aliases);
+  return spec;
+}
+
+KeySpec string_key(std::string path, std::string default_value,
+                   std::optional<std::string> (*check)(const json&), std::string rule,
+                   std::string description, Field field) {
+  auto spec = key(std::move(path), ValueType::string, std::move(default_value),
+                  std::move(description), std::move(field));
+  spec.check = check;
+  spec.rule = std::move(rule);
+  return spec;
+}
+
+KeySpec enum_key(std::string path, std::string default_value, std::vector<std::string> allowed,
+                 std::string description, Field field) {
+  auto spec = key(std::move(path), ValueType::enumeration, std::move(default_value),
+                  std::move(description), std::move(field));
+  spec.allowed = std::move(allowed);
+  return spec;
+}
+
+std::optional<std::string> check_not_empty(const json& value) {
+  if (value.get<std::string>().empty()) return "must not be empty";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_ip_address(const json& value) {
+  const auto text = value.get<std::string>();
+  in_addr v4{};
+  in6_addr v6{};
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return std::nullopt;
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return std::nullopt;
+  return "must be an IPv4 or IPv6 address";
+}
+
+std::vector<std::string> level_choices() {
+  return {core::log::level_names.begin(), core::log::level_names.end()};
+}
+
+std::vector<KeySpec> build_schema() {
+  using S = Settings;
+  std::vector<KeySpec> keys;
+  keys.push_back(string_key(
+      "data_dir", "data", check_not_empty, "a non-empty path",
+      "Directory for the daemon's state; logs go to its logs/ folder. A relative path is relative "
+      "to the working directory.",
+      top_field<&S::data_dir>()));
+
+  keys.push_back(enum_key("log.level", "info", level_choices(),
+                          "Lowest severity written to the console and the log file.",
+                          field<&S::log, &LogSettings::level>()));
+  keys.push_back(bool_key("log.console", true, "Also write log lines to stderr.",
+                          field<&S::log, &LogSettings::console>()));
+  keys.push_back(integer_key("log.file_max_bytes", 10'485'760, closed(65'536),
+                             closed(1'073'741'824), "Size at which the log file is rotated.",
+                             field<&S::log, &LogSettings::file_max_bytes>()));
+  keys.push_back(integer_key("log.file_count", 5, closed(1), closed(100),
+                             "Log files kept, the current one included.",
+                             field<&S::log, &LogSettings::file_count>()));
+
+  keys.push_back(string_key("http.bind", "127.0.0.1", check_ip_address, "an IPv4 or IPv6 address",
+                            "Address the HTTP API listens on.",
+                            field<&S::http, &HttpSettings::bind>()));
+  keys.push_back(integer_key("http.port", 5000, closed(0), closed(65'535),
+                             "TCP port of the HTTP API; 0 picks any free port.",
+                             field<&S::http, &HttpSettings::port>()));
+  keys.push_back(integer_key("http.max_body_bytes", 1'048'576, closed(1024), closed(67'108'864),
+                             "Largest request body the HTTP API accepts.",
+                             field<&S::http, &HttpSettings::max_body_bytes>()));
+  keys.push_back(integer_key("http.max_header_bytes", 16'384, closed(1024), closed(1'048'576),
+                             "Largest request header block the HTTP API accepts.",
+                             field<&S::http, &HttpSettings::max_header_bytes>()));
+  keys.push_back(number_key("http.request_timeout_seconds", 10, open(0), closed(300),
+                            "Longest time one HTTP request may take.",
+                            field<&S::http, &HttpSettings::request_timeout>()));
+  keys.push_back(integer_key("http.max_connections", 64, closed(1), closed(10'000),
+                             "Most HTTP connections open at once.",
+                             field<&S::http, &HttpSettings::max_connections>()));
+
+  keys.push_back(integer_key(
+      "supervision.max_restarts", 5, closed(0), closed(1'000'000),
+      "Restarts of one child allowed within period_seconds before its supervisor gives up and "
+      "escalates.",
+      field<&S::supervision, &SupervisionSettings::max_restarts>()));
+  keys.push_back(number_key("supervision.period_seconds", 60, open(0), closed(86'400),
+                            "Window in which max_restarts is counted.",
+                            field<&S::supervision, &SupervisionSettings::period>()));
+  keys.push_back(number_key("supervision.backoff_min_seconds", 0.5, closed(0), closed(3600),
+                            "Delay before restarting a failed child the first time.",
+                            field<&S::supervision, &SupervisionSettings::backoff_min>()));
+  keys.push_back(
+      number_key("supervision.backoff_max_seconds", 30, closed(0), closed(86'400),
+                 "Upper limit of the growing restart delay; must be at least backoff_min_seconds.",
+                 field<&S::supervision, &SupervisionSettings::backoff_max>()));
+  keys.push_back(number_key(
+      "supervision.backoff_random_factor", 0.2, closed(0), closed(1),
+      "Share of random jitter in each restart delay, so children do not restart in lockstep.",
+      field<&S::supervision, &SupervisionSettings::backoff_random_factor>()));
+  keys.push_back(number_key(
+      "supervision.reset_after_seconds", 60, open(0), closed(86'400),
+      "Time a restarted child must run without failing before its delay starts again from the "
+      "minimum.",
+      field<&S::supervision, &SupervisionSettings::reset_after>()));
+  keys.push_back(number_key("supervision.shutdown_timeout_seconds", 5, open(0), closed(600),
+                            "Time children get to stop cleanly at shutdown.",
+                            field<&S::supervision, &SupervisionSettings::shutdown_timeout>()));
+  keys.push_back(number_key("supervision.heartbeat_interval_seconds", 5, open(0), closed(3600),
+                            "How often a supervisor checks that its children are alive.",
+                            field<&S::supervision, &SupervisionSettings::heartbeat_interval>()));
+  keys.push_back(number_key("supervision.heartbeat_timeout_seconds", 5, open(0), closed(3600),
+                            "Time without a heartbeat reply after which a child counts as hung.",
+                            field<&S::supervision, &SupervisionSettings::heartbeat_timeout>()));
+
+  keys.push_back(bool_key(
+      "trading.autonomous", false,
+      "Lets the decision loop place orders on its own. Read by the decision loop that a later "
+      "part of the daemon adds; validated now.",
+      field<&S::trading, &TradingSettings::autonomous>(), {"AUTONOMOUS_MODE"}));
+  keys.push_back(bool_key(
+      "llm.enable_backup_apis", true,
+      "Lets the LLM provider pool fall back to backup providers. Read by the provider pool that "
+      "a later part of the daemon adds; validated now.",
+      field<&S::llm, &LlmSettings::enable_backup_apis>(), {"ENABLE_BACKUP_APIS"}));
+  return keys;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out{text};
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::string number_text(double value) {
+  return fmt::format("{}", value);
+}
+
+// Describes a JSON value without repeating any text it holds.
+std::string kind_of(const json& value) {
+  if (value.is_string()) return "a string";
+  if (value.is_boolean()) return "a boolean";
+  if (value.is_number()) return value.dump();
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
+  return "null";
+}
+
+bool within(double x, const KeySpec& spec) {
+  if (spec.min && (spec.min->inclusive ? x < spec.min->value : x <= spec.min->value)) return false;
+  if (spec.max && (spec.max->inclusive ? x > spec.max->value : x >= spec.max->value)) return false;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& schema() {
+  static const std::vector<KeySpec> keys = build_schema();
+  return keys;
+}
+
+const KeySpec* find_key(std::string_view path) {
+  for (const auto& spec : schema()) {
+    if (spec.path == path) return &spec;
+  }
+  return nullptr;
+}
+
+const KeySpec* find_key_by_env(std::string_view name) {
+  for (const auto& spec : schema()) {
+    if (env_name(spec.path) == name) return &spec;
+    for (const auto& alias : spec.env_aliases) {
+      if (alias == name) return &spec;
+    }
+  }
+  return nullptr;
+}
+
+bool is_section(std::string_view path) {
+  const std::string prefix = std::string{path} + ".";
+  return std::any_of(schema().begin(), schema().end(), [&](const KeySpec& spec) {
+    return spec.path.compare(0, prefix.size(), prefix) == 0;
+  });
+}
+
+std::string env_name(std::string_view path) {
+  std::string name{env_prefix};
+  for (const char c : path) {
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+std::string json_pointer_of(std::string_view path) {
+  std::string pointer = "/";
+  for (const char c : path) pointer += c == '.' ? '/' : c;
+  return pointer;
+}
+
+std::string type_name(ValueType type) {
+  switch (type) {
+    case ValueType::string:
+      return "string";
+    case ValueType::boolean:
+      return "boolean";
+    case ValueType::integer:
+      return "integer";
+    case ValueType::number:
+      return "number";
+    case ValueType::enumeration:
+      return "enum";
+  }
+  return "unknown";
+}
+
+std::string range_text(const KeySpec& spec) {
+  if (!spec.min && !spec.max) return {};
+  std::string text = spec.min ? (spec.min->inclusive ? "[" : "(") + number_text(spec.min->value)
+                              : std::string{"(-inf"};
+  text += ", ";
+  text += spec.max ? number_text(spec.max->value) + (spec.max->inclusive ? "]" : ")")
+                   : std::string{"inf)"};
+  return text;
+}
+
+std::optional<std::string> validate(const KeySpec& spec, const json& value) {
+  switch (spec.type) {
+    case ValueType::string:
+    case ValueType::enumeration:
+      if (!value.is_string()) return "expected a string, got " + kind_of(value);
+      break;
+    case ValueType::boolean:
+      if (!value.is_boolean()) return "expected a boolean, got " + kind_of(value);
+      break;
+    case ValueType::integer:
+      if (!value.is_number_integer()) return "expected an integer, got " + kind_of(value);
+      break;
+    case ValueType::number:
+      if (!value.is_number()) return "expected a number, got " + kind_of(value);
+      break;
+  }
+  if (value.is_number() && !within(value.get<double>(), spec)) {
+    return value.dump() + " is out of range " + range_text(spec);
+  }
+  if (spec.type == ValueType::enumeration &&
+      std::find(spec.allowed.begin(), spec.allowed.end(), value.get<std::string>()) ==
+          spec.allowed.end()) {
+    return fmt::format("must be one of {}", fmt::join(spec.allowed, ", "));
+  }
+  if (spec.check != nullptr) return spec.check(value);
+  return std::nullopt;
+}
+
+std::variant<json, std::string> parse_text(const KeySpec& spec, std::string_view text) {
+  switch (spec.type) {
+    case ValueType::string:
+      return json(std::string{text});
+    case ValueType::enumeration:
+      return json(lowercase(trim(text)));
+    case ValueType::boolean: {
+      const auto word = lowercase(trim(text));
+      if (word == "true" || word == "1" || word == "yes") return json(true);
+      if (word == "false" || word == "0" || word == "no") return json(false);
+      return std::string{"not a boolean (use true/false, 1/0 or yes/no)"};
+    }
+    case ValueType::integer: {
+      const auto digits = trim(text);
+      std::int64_t value = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec == std::errc::result_out_of_range) return "out of range " + range_text(spec);
+      if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty()) {
+        return std::string{"not an integer"};
+      }
+      return json(value);
+    }
+    case ValueType::number: {
+      const auto digits = trim(text);
+      double value = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec == std::errc::result_out_of_range) return "out of range " + range_text(spec);
+      if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() ||
+          !std::isfinite(value)) {
+        return std::string{"not a number"};
+      }
+      return json(value);
+    }
+  }
+  return std::string{"unsupported type"};
+}
+
+json defaults_json() {
+  json out = json::object();
+  for (const auto& spec : schema())
+    out[json::json_pointer{json_pointer_of(spec.path)}] = spec.default_value;
+  return out;
+}
+
+}  // namespace autotrader::config

@@ -1,0 +1,69 @@
+#pragma once
+// The effective configuration of the daemon as plain typed values. config::load() fills it from
+// defaults, the config file, .env and the environment; the defaults below are the ones in the
+// schema table (schema.cpp) and in config/autotrader.json, and tests keep the three equal.
+// Secrets are not here: they live in config::Secrets, so printing Settings never leaks one.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/log.hpp"
+
+namespace autotrader::config {
+
+struct LogSettings {
+  core::log::Level level = core::log::Level::info;
+  bool console = true;
+  std::size_t file_max_bytes = 10'485'760;
+  std::size_t file_count = 5;
+};
+
+struct HttpSettings {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 5000;  // 0: any free port
+  std::size_t max_body_bytes = 1'048'576;
+  std::size_t max_header_bytes = 16'384;
+  std::chrono::nanoseconds request_timeout = std::chrono::seconds{10};
+  std::size_t max_connections = 64;
+};
+
+struct SupervisionSettings {
+  std::size_t max_restarts = 5;
+  std::chrono::nanoseconds period = std::chrono::seconds{60};
+  std::chrono::nanoseconds backoff_min = std::chrono::milliseconds{500};
+  std::chrono::nanoseconds backoff_max = std::chrono::seconds{30};
+  double backoff_random_factor = 0.2;
+  std::chrono::nanoseconds reset_after = std::chrono::seconds{60};
+  std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds{5};
+  std::chrono::nanoseconds heartbeat_interval = std::chrono::seconds{5};
+  std::chrono::nanoseconds heartbeat_timeout = std::chrono::seconds{5};
+};
+
+struct TradingSettings {
+  bool autonomous = false;
+};
+
+struct LlmSettings {
+  bool enable_backup_apis = true;
+};
+
+struct Settings {
+  std::filesystem::path data_dir = "data";
+  LogSettings log;
+  HttpSettings http;
+  SupervisionSettings supervision;
+  TradingSettings trading;
+  LlmSettings llm;
+};
+
+// The effective configuration in the layout of the config file (durations in seconds).
+nlohmann::json to_json(const Settings& settings);
+
+// What core::log::init needs.
+core::log::LogOptions log_options(const Settings& settings);
+
+}  // namespace autotrader::config
