@@ -1,0 +1,273 @@
+#include "config/loader.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "config/schema.hpp"
+#include "temp_dir.hpp"
+
+namespace autotrader::config {
+namespace {
+
+using namespace std::chrono_literals;
+using Environment = std::map<std::string, std::string>;
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  LoadResult load_with(Environment environment = {},
+                       std::optional<std::filesystem::path> config_file = std::nullopt) const {
+    LoadOptions options;
+    options.working_dir = dir_.path();
+    options.environment = std::move(environment);
+    options.config_file = std::move(config_file);
+    return load(options);
+  }
+
+  static std::string errors_of(const LoadResult& result) {
+    std::string text;
+    for (const auto& error : result.errors) text += format_error(error) + "\n";
+    return text;
+  }
+
+  test::TempDir dir_;
+};
+
+TEST_F(LoaderTest, DefaultsWhenNothingIsConfigured) {
+  const auto result = load_with();
+  EXPECT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(to_json(result.settings), defaults_json());
+  EXPECT_FALSE(result.config_file.has_value());
+  EXPECT_FALSE(result.dotenv_file.has_value());
+  EXPECT_TRUE(result.secrets.values().empty());
+  for (const auto& spec : schema()) EXPECT_EQ(result.origins.at(spec.path), "built-in default");
+}
+
+TEST_F(LoaderTest, ReadsDefaultConfigFileFromWorkingDirectory) {
+  const auto file = dir_.write("config/autotrader.json", R"({"http": {"port": 6000}})");
+  const auto result = load_with();
+  EXPECT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.http.port, 6000);
+  ASSERT_TRUE(result.config_file.has_value());
+  EXPECT_EQ(*result.config_file, file);
+  EXPECT_EQ(result.origins.at("http.port"), file.string() + ":1");
+}
+
+TEST_F(LoaderTest, FileOverridesDefaultsWithTypedValues) {
+  const auto file = dir_.write("custom.json", R"({
+  "data_dir": "/var/lib/autotrader",
+  "log": {"level": "debug", "console": false, "file_count": 3},
+  "http": {"bind": "::1", "port": 0, "request_timeout_seconds": 2.5},
+  "supervision": {"max_restarts": 0, "backoff_min_seconds": 0, "backoff_random_factor": 1},
+  "trading": {"autonomous": true},
+  "llm": {"enable_backup_apis": false}
+})");
+  const auto result = load_with({}, std::filesystem::path{"custom.json"});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  const auto& s = result.settings;
+  EXPECT_EQ(s.data_dir, "/var/lib/autotrader");
+  EXPECT_EQ(s.log.level, core::log::Level::debug);
+  EXPECT_FALSE(s.log.console);
+  EXPECT_EQ(s.log.file_count, 3u);
+  EXPECT_EQ(s.http.bind, "::1");
+  EXPECT_EQ(s.http.port, 0);
+  EXPECT_EQ(s.http.request_timeout, 2500ms);
+  EXPECT_EQ(s.supervision.max_restarts, 0u);
+  EXPECT_EQ(s.supervision.backoff_min, 0ns);
+  EXPECT_EQ(s.supervision.backoff_random_factor, 1.0);
+  EXPECT_TRUE(s.trading.autonomous);
+  EXPECT_FALSE(s.llm.enable_backup_apis);
+  // Untouched keys keep their defaults.
+  EXPECT_EQ(s.http.max_connections, 64u);
+  EXPECT_EQ(s.supervision.period, 60s);
+  EXPECT_EQ(result.origins.at("log.level"), file.string() + ":3");
+  EXPECT_EQ(result.origins.at("http.max_connections"), "built-in default");
+}
+
+TEST_F(LoaderTest, ConfigVariableNamesTheFileAndCommandLineBeatsIt) {
+  dir_.write("from_env.json", R"({"http": {"port": 6001}})");
+  dir_.write("from_cli.json", R"({"http": {"port": 6002}})");
+  dir_.write("config/autotrader.json", R"({"http": {"port": 6003}})");
+  EXPECT_EQ(load_with({{"AUTOTRADER_CONFIG", "from_env.json"}}).settings.http.port, 6001);
+  EXPECT_EQ(
+      load_with({{"AUTOTRADER_CONFIG", "from_env.json"}}, std::filesystem::path{"from_cli.json"})
+          .settings.http.port,
+      6002);
+  dir_.write(".env", "AUTOTRADER_CONFIG=from_env.json\n");
+  EXPECT_EQ(load_with().settings.http.port, 6001);
+}
+
+TEST_F(LoaderTest, EnvironmentOverridesFile) {
+  dir_.write("config/autotrader.json", R"({"http": {"port": 6000}, "log": {"level": "warn"}})");
+  const auto result = load_with({{"AUTOTRADER_HTTP_PORT", "7000"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.http.port, 7000);
+  EXPECT_EQ(result.settings.log.level, core::log::Level::warn);
+  EXPECT_EQ(result.origins.at("http.port"), "environment variable AUTOTRADER_HTTP_PORT");
+}
+
+TEST_F(LoaderTest, DotenvSitsBetweenFileAndEnvironment) {
+  dir_.write("config/autotrader.json", R"({"http": {"port": 6000, "max_connections": 10}})");
+  const auto dotenv = dir_.write(".env",
+                                 "# local overrides\n"
+                                 "AUTOTRADER_HTTP_PORT=7000\n"
+                                 "export AUTOTRADER_HTTP_MAX_CONNECTIONS='20'\n");
+  const auto from_dotenv = load_with();
+  ASSERT_TRUE(from_dotenv.ok()) << errors_of(from_dotenv);
+  EXPECT_EQ(from_dotenv.settings.http.port, 7000);
+  EXPECT_EQ(from_dotenv.settings.http.max_connections, 20u);
+  EXPECT_EQ(from_dotenv.dotenv_file, dotenv);
+  EXPECT_EQ(from_dotenv.origins.at("http.port"),
+            "AUTOTRADER_HTTP_PORT in " + dotenv.string() + ":2");
+
+  const auto from_env = load_with({{"AUTOTRADER_HTTP_PORT", "8000"}});
+  ASSERT_TRUE(from_env.ok()) << errors_of(from_env);
+  EXPECT_EQ(from_env.settings.http.port, 8000);
+  EXPECT_EQ(from_env.settings.http.max_connections, 20u);
+}
+
+TEST_F(LoaderTest, AliasesSetTheirKeysAndTheFullNameWins) {
+  auto result = load_with({{"AUTONOMOUS_MODE", "yes"}, {"ENABLE_BACKUP_APIS", "0"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_TRUE(result.settings.trading.autonomous);
+  EXPECT_FALSE(result.settings.llm.enable_backup_apis);
+
+  result = load_with({{"AUTONOMOUS_MODE", "true"}, {"AUTOTRADER_TRADING_AUTONOMOUS", "false"}});
+  EXPECT_FALSE(result.settings.trading.autonomous);
+
+  // The environment beats .env whichever name each uses.
+  dir_.write(".env", "AUTOTRADER_TRADING_AUTONOMOUS=false\n");
+  result = load_with({{"AUTONOMOUS_MODE", "true"}});
+  EXPECT_TRUE(result.settings.trading.autonomous);
+  EXPECT_EQ(result.origins.at("trading.autonomous"), "environment variable AUTONOMOUS_MODE");
+}
+
+struct BoolCase {
+  const char* text;
+  bool expected;
+};
+
+class BoolWords : public ::testing::TestWithParam<BoolCase> {};
+
+TEST_P(BoolWords, Parse) {
+  test::TempDir dir;
+  LoadOptions options;
+  options.working_dir = dir.path();
+  options.environment = {{"AUTOTRADER_LOG_CONSOLE", GetParam().text}};
+  const auto result = load(options);
+  ASSERT_TRUE(result.ok()) << GetParam().text;
+  EXPECT_EQ(result.settings.log.console, GetParam().expected) << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BoolWords,
+                         ::testing::Values(BoolCase{"true", true}, BoolCase{"TRUE", true},
+                                           BoolCase{"1", true}, BoolCase{"yes", true},
+                                           BoolCase{"Yes", true}, BoolCase{" true ", true},
+                                           BoolCase{"false", false}, BoolCase{"False", false},
+                                           BoolCase{"0", false}, BoolCase{"no", false},
+                                           BoolCase{"NO", false}));
+
+TEST_F(LoaderTest, EnvironmentTextIsParsedPerType) {
+  const auto result = load_with({{"AUTOTRADER_LOG_LEVEL", "DEBUG"},
+                                 {"AUTOTRADER_SUPERVISION_BACKOFF_MIN_SECONDS", "0.25"},
+                                 {"AUTOTRADER_SUPERVISION_PERIOD_SECONDS", "90"},
+                                 {"AUTOTRADER_LOG_FILE_MAX_BYTES", "65536"},
+                                 {"AUTOTRADER_DATA_DIR", "/tmp/at data"},
+                                 {"AUTOTRADER_HTTP_BIND", "0.0.0.0"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.log.level, core::log::Level::debug);
+  EXPECT_EQ(result.settings.supervision.backoff_min, 250ms);
+  EXPECT_EQ(result.settings.supervision.period, 90s);
+  EXPECT_EQ(result.settings.log.file_max_bytes, 65536u);
+  EXPECT_EQ(result.settings.data_dir, "/tmp/at data");
+  EXPECT_EQ(result.settings.http.bind, "0.0.0.0");
+}
+
+TEST_F(LoaderTest, OtherVariablesAreIgnored) {
+  const auto result = load_with({{"PATH", "/usr/bin"}, {"HOME", "/root"}, {"AUTOTRADERX", "1"}});
+  EXPECT_TRUE(result.ok()) << errors_of(result);
+}
+
+TEST_F(LoaderTest, SecretsComeFromEnvironmentAndDotenv) {
+  dir_.write(".env",
+             "BINANCE_API_KEY=dotenv-binance-key\n"
+             "BINANCE_API_SECRET=\"dotenv-binance-secret\"\n"
+             "OPENAI_API_KEY=dotenv-openai-key\n");
+  const auto result = load_with({{"BINANCE_API_KEY", "env-binance-key"},
+                                 {"OPENAI_API_KEY", ""},
+                                 {"GEMINI_API_KEY", "env-gemini-key"},
+                                 {"ANTHROPIC_API_KEY", "env-anthropic-key"},
+                                 {"TOGETHER_API_KEY", "env-together-key"},
+                                 {"AUTOTRADER_API_TOKEN", "env-api-token"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  const auto& secrets = result.secrets;
+  EXPECT_EQ(secrets.binance_api_key.reveal(), "env-binance-key");
+  EXPECT_EQ(secrets.binance_api_secret.reveal(), "dotenv-binance-secret");
+  // An empty variable leaves the .env value in place.
+  EXPECT_EQ(secrets.openai_api_key.reveal(), "dotenv-openai-key");
+  EXPECT_EQ(secrets.gemini_api_key.reveal(), "env-gemini-key");
+  EXPECT_EQ(secrets.anthropic_api_key.reveal(), "env-anthropic-key");
+  EXPECT_EQ(secrets.together_api_key.reveal(), "env-together-key");
+  EXPECT_EQ(secrets.api_token.reveal(), "env-api-token");
+  EXPECT_EQ(secrets.values().size(), 7u);
+}
+
+TEST_F(LoaderTest, EffectiveConfigNeverHoldsSecrets) {
+  Environment environment;
+  for (const auto& spec : secret_specs()) {
+    environment[std::string{spec.env_name}] = "value-of-" + std::string{spec.env_name};
+  }
+  const auto result = load_with(environment);
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  const auto text = to_json(result.settings).dump();
+  for (const auto value : result.secrets.values()) {
+    EXPECT_EQ(text.find(value), std::string::npos) << value;
+  }
+  EXPECT_EQ(text.find("value-of-"), std::string::npos);
+}
+
+TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
+  Settings settings;
+  settings.http.port = 1234;
+  settings.supervision.backoff_min = 1500ms;
+  settings.log.level = core::log::Level::error;
+  const auto json = to_json(settings);
+  EXPECT_EQ(json["http"]["port"], 1234);
+  EXPECT_EQ(json["supervision"]["backoff_min_seconds"], 1.5);
+  EXPECT_EQ(json["log"]["level"], "error");
+  EXPECT_EQ(json["data_dir"], "data");
+  EXPECT_EQ(json.size(), 6u);
+}
+
+TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {
+  dir_.write("config/autotrader.json", R"({"http": {"port": 6000}})");
+  const auto result = load_with({{"AUTOTRADER_HTTP_PORT", "70000"}});
+  EXPECT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.settings.http.port, 6000);
+}
+
+TEST(LogOptions, FollowSettings) {
+  Settings settings;
+  settings.data_dir = "/srv/at";
+  settings.log.level = core::log::Level::trace;
+  settings.log.console = false;
+  settings.log.file_max_bytes = 70000;
+  settings.log.file_count = 9;
+  const auto options = log_options(settings);
+  EXPECT_EQ(options.data_dir, "/srv/at");
+  EXPECT_EQ(options.level, core::log::Level::trace);
+  EXPECT_FALSE(options.console);
+  EXPECT_EQ(options.file_max_bytes, 70000u);
+  EXPECT_EQ(options.file_count, 9u);
+}
+
+TEST(EnvironmentFrom, SplitsAtTheFirstEquals) {
+  const char* entries[] = {"A=1", "B=x=y", "EMPTY=", "NOEQUALS", nullptr};
+  const auto environment = environment_from(entries);
+  EXPECT_EQ(environment, (Environment{{"A", "1"}, {"B", "x=y"}, {"EMPTY", ""}}));
+  EXPECT_TRUE(environment_from(nullptr).empty());
+}
+
+}  // namespace
+}  // namespace autotrader::config

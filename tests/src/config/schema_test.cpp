@@ -1,0 +1,129 @@
+#include "config/schema.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "config/loader.hpp"
+#include "config/secrets.hpp"
+
+namespace autotrader::config {
+namespace {
+
+const std::filesystem::path shipped_config =
+    std::filesystem::path{AUTOTRADER_SOURCE_DIR} / "config" / "autotrader.json";
+
+TEST(Schema, DefaultsEqualTheSettingsStruct) {
+  EXPECT_EQ(to_json(Settings{}), defaults_json());
+}
+
+TEST(Schema, ShippedConfigFileEqualsTheDefaults) {
+  std::ifstream in{shipped_config};
+  ASSERT_TRUE(in) << shipped_config;
+  const auto file = nlohmann::json::parse(in);
+  EXPECT_EQ(file, defaults_json()) << "file:     " << file.dump() << "\n"
+                                   << "defaults: " << defaults_json().dump();
+}
+
+TEST(Schema, ShippedConfigFileLoadsWithoutErrors) {
+  LoadOptions options;
+  options.working_dir = std::filesystem::temp_directory_path();
+  options.config_file = shipped_config;
+  const auto result = load(options);
+  for (const auto& error : result.errors) ADD_FAILURE() << format_error(error);
+  EXPECT_EQ(to_json(result.settings), to_json(Settings{}));
+  EXPECT_EQ(result.config_file, shipped_config);
+}
+
+TEST(Schema, EveryDefaultIsValid) {
+  for (const auto& spec : schema()) {
+    EXPECT_EQ(validate(spec, spec.default_value), std::nullopt) << spec.path;
+  }
+}
+
+TEST(Schema, EveryKeyIsDescribed) {
+  for (const auto& spec : schema()) {
+    EXPECT_FALSE(spec.description.empty()) << spec.path;
+    const bool numeric = spec.type == ValueType::integer || spec.type == ValueType::number;
+    EXPECT_EQ(numeric, spec.min.has_value() && spec.max.has_value()) << spec.path;
+    EXPECT_EQ(spec.type == ValueType::enumeration, !spec.allowed.empty()) << spec.path;
+    EXPECT_EQ(spec.check != nullptr, !spec.rule.empty()) << spec.path;
+  }
+}
+
+TEST(Schema, EnvironmentNamesAreUniqueAndNeverSecretNames) {
+  std::set<std::string> names;
+  for (const auto& spec : schema()) {
+    EXPECT_TRUE(names.insert(env_name(spec.path)).second) << spec.path;
+    for (const auto& alias : spec.env_aliases) EXPECT_TRUE(names.insert(alias).second) << alias;
+  }
+  EXPECT_TRUE(names.insert(std::string{config_file_env}).second);
+  for (const auto& secret : secret_specs()) {
+    EXPECT_TRUE(names.insert(std::string{secret.env_name}).second) << secret.env_name;
+  }
+}
+
+TEST(Schema, Lookups) {
+  EXPECT_EQ(env_name("http.port"), "AUTOTRADER_HTTP_PORT");
+  EXPECT_EQ(env_name("data_dir"), "AUTOTRADER_DATA_DIR");
+  EXPECT_EQ(json_pointer_of("supervision.period_seconds"), "/supervision/period_seconds");
+  ASSERT_NE(find_key("http.port"), nullptr);
+  EXPECT_EQ(find_key("http"), nullptr);
+  EXPECT_EQ(find_key_by_env("AUTOTRADER_HTTP_PORT"), find_key("http.port"));
+  EXPECT_EQ(find_key_by_env("AUTONOMOUS_MODE"), find_key("trading.autonomous"));
+  EXPECT_EQ(find_key_by_env("ENABLE_BACKUP_APIS"), find_key("llm.enable_backup_apis"));
+  EXPECT_EQ(find_key_by_env("AUTOTRADER_API_TOKEN"), nullptr);
+  EXPECT_TRUE(is_section("supervision"));
+  EXPECT_FALSE(is_section("http.port"));
+  EXPECT_FALSE(is_section("htt"));
+}
+
+TEST(Schema, RangeText) {
+  EXPECT_EQ(range_text(*find_key("http.port")), "[0, 65535]");
+  EXPECT_EQ(range_text(*find_key("http.request_timeout_seconds")), "(0, 300]");
+  EXPECT_EQ(range_text(*find_key("log.file_max_bytes")), "[65536, 1073741824]");
+  EXPECT_EQ(range_text(*find_key("supervision.backoff_min_seconds")), "[0, 3600]");
+  EXPECT_EQ(range_text(*find_key("http.bind")), "");
+}
+
+struct TextCase {
+  const char* key;
+  const char* text;
+  nlohmann::json expected;  // null: a parse error is expected
+};
+
+class ParseText : public ::testing::TestWithParam<TextCase> {};
+
+TEST_P(ParseText, PerType) {
+  const auto parsed = parse_text(*find_key(GetParam().key), GetParam().text);
+  if (GetParam().expected.is_null()) {
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << GetParam().text;
+    if (*GetParam().text != '\0') {
+      EXPECT_EQ(std::get<std::string>(parsed).find(GetParam().text), std::string::npos);
+    }
+  } else {
+    ASSERT_TRUE(std::holds_alternative<nlohmann::json>(parsed))
+        << GetParam().text << ": " << std::get<std::string>(parsed);
+    EXPECT_EQ(std::get<nlohmann::json>(parsed), GetParam().expected);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ParseText,
+    ::testing::Values(TextCase{"http.port", "8080", 8080}, TextCase{"http.port", " 8080 ", 8080},
+                      TextCase{"http.port", "-5", -5}, TextCase{"http.port", "8080.0", nullptr},
+                      TextCase{"http.port", "+80", nullptr}, TextCase{"http.port", "", nullptr},
+                      TextCase{"http.port", "0x50", nullptr},
+                      TextCase{"supervision.period_seconds", "1.5", 1.5},
+                      TextCase{"supervision.period_seconds", "2e1", 20.0},
+                      TextCase{"supervision.period_seconds", "nan", nullptr},
+                      TextCase{"supervision.period_seconds", "1.5s", nullptr},
+                      TextCase{"log.console", "YES", true}, TextCase{"log.console", "0", false},
+                      TextCase{"log.console", "on", nullptr},
+                      TextCase{"log.level", " Warn ", "warn"},
+                      TextCase{"data_dir", " spaced dir ", " spaced dir "}));
+
+}  // namespace
+}  // namespace autotrader::config
