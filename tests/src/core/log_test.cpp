@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include "core/secret.hpp"
 
@@ -62,6 +63,16 @@ TEST_F(LogTest, RedactsRegisteredSecretInFile) {
   EXPECT_NE(text.find("[http] "), std::string::npos) << text;
   EXPECT_NE(text.find("Bearer [redacted]"), std::string::npos) << text;
   EXPECT_NE(text.find("middle:[redacted]:end"), std::string::npos) << text;
+}
+
+TEST_F(LogTest, DefaultSpdlogLoggerIsRedactedToo) {
+  register_secret("default-logger-secret");
+  ASSERT_FALSE(init(options()).has_value());
+  spdlog::info("direct call with default-logger-secret");
+  shutdown();
+  const auto text = read_log();
+  EXPECT_NE(text.find("direct call with [redacted]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("default-logger-secret"), std::string::npos) << text;
 }
 
 TEST_F(LogTest, ShortSecretValuesAreIgnored) {
