@@ -29,7 +29,8 @@ class SystemClock final : public Clock {
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(std::chrono::system_clock::time_point wall_start =
-                           std::chrono::system_clock::time_point{std::chrono::seconds{1'700'000'000}})
+                           std::chrono::system_clock::time_point{
+                               std::chrono::seconds{1'700'000'000}})
       : wall_start_{wall_start} {}
 
   std::chrono::system_clock::time_point wall_now() const override {

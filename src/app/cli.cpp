@@ -1,0 +1,113 @@
+#include "app/cli.hpp"
+
+#include <string_view>
+
+namespace autotrader::app {
+namespace {
+
+constexpr std::string_view kGlobalHelp = R"(autotrader - a self-healing autonomous trading daemon
+
+Usage:
+  autotrader run [--config FILE]     run the supervised daemon until SIGINT/SIGTERM
+  autotrader config check FILE       validate a configuration file and print every error
+  autotrader version                 print the version
+  autotrader COMMAND --help          help for one command
+
+Configuration: built-in defaults < config file < .env < environment (AUTOTRADER_*).
+See config/README.md for every key.
+
+Exit codes: 0 orderly stop, 64 usage error, 69 a resource is unavailable (e.g. port in use),
+70 the supervision tree gave up, 73 the data directory cannot be written, 78 bad configuration.
+)";
+
+constexpr std::string_view kRunHelp = R"(Usage: autotrader run [--config FILE]
+
+Runs the daemon: the supervision tree and the HTTP server (127.0.0.1:5000 by default) with
+/healthz, /metrics and /api/supervision. With no keys and no network it runs on the built-in
+defaults. SIGINT or SIGTERM stops it in order (exit code 0); a second signal exits at once.
+
+Options:
+  --config FILE   configuration file (default: config/autotrader.json if it exists)
+  --help          this help
+)";
+
+constexpr std::string_view kConfigHelp = R"(Usage: autotrader config check FILE
+
+Validates FILE together with the environment and .env as `autotrader run` would, prints every
+error with its key path, and exits 0 when the configuration is valid, 78 when it is not.
+)";
+
+constexpr std::string_view kVersionHelp = R"(Usage: autotrader version
+
+Prints the version of autotrader.
+)";
+
+bool is_help(std::string_view arg) {
+  return arg == "--help" || arg == "-h";
+}
+
+CliArgs help(std::string_view text) {
+  CliArgs args;
+  args.command = Command::help;
+  args.help_text = std::string{text};
+  return args;
+}
+
+CliResult parse_run(const std::vector<std::string>& args) {
+  CliArgs out;
+  out.command = Command::run;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (is_help(arg)) return help(kRunHelp);
+    if (arg == "--config") {
+      if (i + 1 >= args.size()) return CliError{"run: --config needs a FILE"};
+      out.config_file = args[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      out.config_file = arg.substr(9);
+      if (out.config_file->empty()) return CliError{"run: --config needs a FILE"};
+    } else {
+      return CliError{"run: unknown option '" + arg + "' (see autotrader run --help)"};
+    }
+  }
+  return out;
+}
+
+CliResult parse_config(const std::vector<std::string>& args) {
+  if (args.size() < 2) return CliError{"config: missing subcommand (see autotrader config --help)"};
+  if (is_help(args[1])) return help(kConfigHelp);
+  if (args[1] != "check") {
+    return CliError{"config: unknown subcommand '" + args[1] + "' (see autotrader config --help)"};
+  }
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (is_help(args[i])) return help(kConfigHelp);
+  }
+  if (args.size() < 3) return CliError{"config check: missing FILE"};
+  if (args.size() > 3) return CliError{"config check: too many arguments"};
+  CliArgs out;
+  out.command = Command::config_check;
+  out.check_file = args[2];
+  return out;
+}
+
+}  // namespace
+
+std::string global_help() {
+  return std::string{kGlobalHelp};
+}
+
+CliResult parse_cli(const std::vector<std::string>& args) {
+  if (args.empty()) return help(kGlobalHelp);
+  const std::string& command = args[0];
+  if (is_help(command) || command == "help") return help(kGlobalHelp);
+  if (command == "--version") return CliArgs{Command::version, {}, {}, {}};
+  if (command == "run") return parse_run(args);
+  if (command == "config") return parse_config(args);
+  if (command == "version") {
+    if (args.size() > 1 && is_help(args[1])) return help(kVersionHelp);
+    if (args.size() > 1) return CliError{"version: takes no arguments"};
+    return CliArgs{Command::version, {}, {}, {}};
+  }
+  return CliError{"unknown command '" + command + "' (see autotrader --help)"};
+}
+
+}  // namespace autotrader::app

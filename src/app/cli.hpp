@@ -1,0 +1,34 @@
+#pragma once
+// The command line of the `autotrader` binary: subcommands, their options and help texts.
+// Parsing is a pure function so every form (and every mistake) is unit-tested.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace autotrader::app {
+
+enum class Command { help, version, run, config_check };
+
+struct CliArgs {
+  Command command = Command::help;
+  // run: --config FILE (otherwise config/autotrader.json if present, then built-in defaults).
+  std::optional<std::string> config_file;
+  // config check FILE
+  std::string check_file;
+  // For Command::help: the text to print (global or of one subcommand).
+  std::string help_text;
+};
+
+struct CliError {
+  std::string message;  // one line, without the program name
+};
+
+using CliResult = std::variant<CliArgs, CliError>;
+
+// `args` excludes argv[0].
+CliResult parse_cli(const std::vector<std::string>& args);
+
+std::string global_help();
+
+}  // namespace autotrader::app

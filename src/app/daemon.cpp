@@ -1,0 +1,265 @@
+#include "app/daemon.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <system_error>
+
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include "actors/http/http_actor.hpp"
+#include "app/cli.hpp"
+#include "app/supervision_metrics.hpp"
+#include "config/loader.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "net/metrics_endpoint.hpp"
+#include "supervision/errc.hpp"
+#include "supervision/run_root.hpp"
+#include "supervision/tree_view.hpp"
+
+namespace autotrader::app {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+void print_errors(const std::vector<config::ConfigError>& errors) {
+  for (const auto& error : errors) std::cerr << config::format_error(error) << '\n';
+}
+
+// Creates <data_dir>/logs and proves the directory is writable, before anything depends on it.
+std::optional<std::string> prepare_data_dir(const fs::path& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir / "logs", ec);
+  if (ec) {
+    return "data directory '" + data_dir.string() + "' cannot be created: " + ec.message();
+  }
+  auto probe = data_dir / (".write-probe-" + std::to_string(::getpid()));
+  {
+    std::ofstream out{probe};
+    out << "probe\n";
+    out.flush();
+    if (!out) return "data directory '" + data_dir.string() + "' is not writable";
+  }
+  fs::remove(probe, ec);
+  return std::nullopt;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start, const core::Clock& clock) {
+  return std::chrono::duration<double>(clock.steady_now() - start).count();
+}
+
+std::vector<actors::HttpRoute> operator_routes(std::shared_ptr<prometheus::Registry> registry,
+                                               std::shared_ptr<supervision::TreeView> tree,
+                                               std::shared_ptr<const core::Clock> clock) {
+  auto started = clock->steady_now();
+  std::vector<actors::HttpRoute> routes;
+  routes.push_back(
+      {"GET", "/healthz", [clock, started](const net::HttpRequest&, net::Responder respond) {
+         respond(
+             net::HttpResponse::json(200, {{"status", "ok"},
+                                           {"version", version()},
+                                           {"uptime_seconds", seconds_since(started, *clock)}}));
+       }});
+  routes.push_back({"GET", "/metrics", net::metrics_handler(std::move(registry))});
+  routes.push_back(
+      {"GET", "/api/supervision", [tree, clock](const net::HttpRequest&, net::Responder respond) {
+         respond(net::HttpResponse::json(200, tree->to_json(clock->steady_now())));
+       }});
+  return routes;
+}
+
+supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
+                                        std::shared_ptr<prometheus::Registry> registry,
+                                        std::shared_ptr<supervision::TreeView> tree,
+                                        std::shared_ptr<supervision::Observer> observer,
+                                        std::shared_ptr<const core::Clock> clock,
+                                        std::uint64_t seed) {
+  const auto& sup = settings.supervision;
+  supervision::SupervisorSpec root;
+  root.id = "root";
+  root.strategy = supervision::Strategy::one_for_one;
+  root.intensity = {sup.max_restarts, duration_cast<milliseconds>(sup.period)};
+  root.backoff = {duration_cast<milliseconds>(sup.backoff_min),
+                  duration_cast<milliseconds>(sup.backoff_max), sup.backoff_random_factor,
+                  duration_cast<milliseconds>(sup.reset_after)};
+  root.observer = std::move(observer);
+  root.random = std::make_shared<core::SeededRandom>(seed);
+
+  actors::HttpActorConfig http;
+  http.options.bind_address = settings.http.bind;
+  http.options.port = settings.http.port;
+  http.options.max_body_bytes = settings.http.max_body_bytes;
+  http.options.max_header_bytes = settings.http.max_header_bytes;
+  http.options.request_timeout = duration_cast<milliseconds>(settings.http.request_timeout);
+  http.options.max_connections = settings.http.max_connections;
+  http.registry = registry;
+  http.routes = operator_routes(registry, std::move(tree), std::move(clock));
+  http.log = core::log::get("http");
+
+  supervision::ChildSpec http_child;
+  http_child.id = "http";
+  http_child.start = [http](caf::event_based_actor& parent) {
+    return actors::spawn_http_actor(parent, http);
+  };
+  http_child.shutdown =
+      supervision::Shutdown::after(duration_cast<milliseconds>(sup.shutdown_timeout));
+  http_child.heartbeat = supervision::Heartbeat{duration_cast<milliseconds>(sup.heartbeat_interval),
+                                                duration_cast<milliseconds>(sup.heartbeat_timeout)};
+  root.children.push_back(std::move(http_child));
+  return root;
+}
+
+void register_build_info(prometheus::Registry& registry) {
+  prometheus::BuildGauge()
+      .Name("autotrader_build_info")
+      .Help("Always 1; the labels say which build is running")
+      .Register(registry)
+      .Add({{"version", version()}})
+      .Set(1);
+}
+
+// Logs a fatal start-up problem once where the operator looks: the console logger when it is on
+// (it writes to stderr), stderr directly otherwise; the log file gets it in both cases.
+int fail(const config::Settings& settings, int code, const std::string& message) {
+  core::log::get("app")->critical("{}", message);
+  if (!settings.log.console) std::cerr << "autotrader: " << message << '\n';
+  core::log::shutdown();
+  return code;
+}
+
+int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& environment) {
+  // First, before any thread exists: every thread inherits the mask, so only run_root's signal
+  // thread receives SIGINT/SIGTERM.
+  supervision::block_termination_signals();
+
+  config::LoadOptions options;
+  if (args.config_file) options.config_file = fs::path{*args.config_file};
+  options.environment = environment;
+  auto loaded = config::load(options);
+  if (!loaded.ok()) {
+    print_errors(loaded.errors);
+    std::cerr << "autotrader: not starting: " << loaded.errors.size()
+              << " configuration error(s)\n";
+    return exit_config;
+  }
+  const auto& settings = loaded.settings;
+  for (auto value : loaded.secrets.values()) core::log::register_secret(value);
+
+  if (auto error = prepare_data_dir(settings.data_dir)) {
+    std::cerr << "autotrader: " << *error << '\n';
+    return exit_cant_create;
+  }
+  if (auto error = core::log::init(config::log_options(settings))) {
+    std::cerr << "autotrader: " << error->message << '\n';
+    return exit_cant_create;
+  }
+  auto log = core::log::get("app");
+  log->info("autotrader {} starting; config: {}; data directory: {}", version(),
+            loaded.config_file ? loaded.config_file->string() : std::string{"built-in defaults"},
+            settings.data_dir.string());
+
+  if (auto error = net::probe_bind(settings.http.bind, settings.http.port)) {
+    return fail(settings, exit_unavailable, "http: " + *error);
+  }
+
+  std::shared_ptr<const core::Clock> clock = std::make_shared<core::SystemClock>();
+  auto registry = std::make_shared<prometheus::Registry>();
+  register_build_info(*registry);
+  auto tree = std::make_shared<supervision::TreeView>();
+  auto metrics = std::make_shared<SupervisionMetrics>(*registry, core::log::get("supervision"));
+  auto observers = std::make_shared<supervision::ObserverList>(
+      std::vector<std::shared_ptr<supervision::Observer>>{tree, metrics});
+  auto seed = std::random_device{}();
+  auto spec = daemon_tree(settings, registry, tree, observers, clock, seed);
+  metrics->preregister(spec);
+
+  supervision::RunRootOptions run_options;
+  run_options.on_shutdown_signal = [log](int signal) {
+    log->info("signal {} received: stopping the supervision tree in order", signal);
+  };
+  run_options.on_forced_exit = [log](int signal) {
+    log->warn("second signal {} received: exiting at once", signal);
+    core::log::shutdown();
+  };
+
+  caf::actor_system_config caf_config;
+  supervision::register_error_category(caf_config);
+  supervision::RootOutcome outcome;
+  {
+    caf::actor_system system{caf_config};
+    outcome = supervision::run_root(system, std::move(spec), run_options);
+    if (outcome.must_exit_immediately) {
+      // A stuck actor would keep ~actor_system waiting forever: leave now and let the process
+      // manager start a fresh process.
+      log->critical("exiting for a process restart: {}", outcome.reason);
+      core::log::shutdown();
+      std::_Exit(outcome.exit_code);
+    }
+  }
+  if (outcome.exit_code == exit_ok) {
+    log->info("stopped in order");
+  } else {
+    log->critical(
+        "the supervision tree gave up: {}; exiting with {} so that the process manager "
+        "restarts the process",
+        outcome.reason, outcome.exit_code);
+  }
+  core::log::shutdown();
+  return outcome.exit_code;
+}
+
+int run_config_check(const CliArgs& args, const std::map<std::string, std::string>& environment) {
+  config::LoadOptions options;
+  options.config_file = fs::path{args.check_file};
+  options.environment = environment;
+  auto loaded = config::load(options);
+  if (!loaded.ok()) {
+    print_errors(loaded.errors);
+    std::cerr << args.check_file << ": " << loaded.errors.size() << " error(s)\n";
+    return exit_config;
+  }
+  std::cout << args.check_file << ": configuration is valid\n";
+  return exit_ok;
+}
+
+}  // namespace
+
+const char* version() {
+  return AUTOTRADER_VERSION;
+}
+
+int main_entry(const std::vector<std::string>& args, const char* const* envp) {
+  auto parsed = parse_cli(args);
+  if (auto* error = std::get_if<CliError>(&parsed)) {
+    std::cerr << "autotrader: " << error->message << '\n';
+    return exit_usage;
+  }
+  const auto& cli = std::get<CliArgs>(parsed);
+  auto environment = config::environment_from(envp);
+  switch (cli.command) {
+    case Command::help:
+      std::cout << cli.help_text;
+      return exit_ok;
+    case Command::version:
+      std::cout << "autotrader " << version() << '\n';
+      return exit_ok;
+    case Command::config_check:
+      return run_config_check(cli, environment);
+    case Command::run:
+      return run_daemon(cli, environment);
+  }
+  return exit_usage;
+}
+
+}  // namespace autotrader::app

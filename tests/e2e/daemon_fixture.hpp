@@ -1,0 +1,42 @@
+#pragma once
+// Runs the real `autotrader` binary in a fresh working directory with a controlled environment.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.hpp"
+
+namespace autotrader::test {
+
+inline constexpr std::chrono::seconds kStartDeadline{30};
+inline constexpr std::chrono::seconds kStopDeadline{30};
+
+class DaemonFixture {
+ public:
+  DaemonFixture();
+  ~DaemonFixture();
+
+  // The environment the daemon gets: PATH, HOME, sanitizer options, and AUTOTRADER_DATA_DIR in
+  // the working directory; tests add their own variables.
+  std::map<std::string, std::string> env;
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  void write_file(const std::string& name, const std::string& content) const;
+  std::string read_file(const std::string& name) const;
+
+  // Starts `autotrader <args>` in dir().
+  std::unique_ptr<Process> start(const std::vector<std::string>& args) const;
+  // Runs it to completion.
+  CommandResult run(const std::vector<std::string>& args,
+                    std::chrono::milliseconds deadline = kStopDeadline) const;
+
+ private:
+  std::string dir_;
+};
+
+// Runs `promtool check metrics` on an exposition; returns promtool's output and exit code.
+CommandResult promtool_check_metrics(const std::string& exposition);
+
+}  // namespace autotrader::test

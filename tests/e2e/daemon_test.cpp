@@ -1,0 +1,119 @@
+// The daemon end to end: the real process serves /healthz, /metrics and /api/supervision, stops
+// in order on SIGTERM with exit code 0, and never prints a secret.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/daemon_fixture.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace autotrader::test {
+namespace {
+
+constexpr const char* kSecret = "gemini-sentinel-7f3a9c1e5d";
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = free_port();
+    daemon_.env["AUTOTRADER_HTTP_PORT"] = std::to_string(port_);
+    daemon_.env["AUTOTRADER_LOG_LEVEL"] = "trace";
+    daemon_.env["GEMINI_API_KEY"] = kSecret;
+    daemon_.write_file(".env", std::string{"OPENAI_API_KEY=openai-sentinel-0b8d2e4f\n"});
+    process_ = daemon_.start({"run"});
+    ASSERT_TRUE(process_->wait_for_output("listening on 127.0.0.1:" + std::to_string(port_),
+                                          kStartDeadline))
+        << process_->output();
+  }
+
+  void TearDown() override {
+    if (!process_) return;
+    process_->signal(SIGTERM);
+    process_->wait(kStopDeadline);
+  }
+
+  DaemonFixture daemon_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<Process> process_;
+};
+
+TEST_F(DaemonTest, HealthzAnswersOk) {
+  auto res = http_get(port_, "/healthz");
+  ASSERT_TRUE(res.ok()) << res.error;
+  EXPECT_EQ(res.status, 200);
+  auto body = nlohmann::json::parse(res.body);
+  EXPECT_EQ(body.at("status"), "ok");
+  EXPECT_EQ(body.at("version"), "0.1.0");
+}
+
+TEST_F(DaemonTest, MetricsPassPromtoolAndCarryTheSupervisionSeries) {
+  auto res = http_get(port_, "/metrics");
+  ASSERT_EQ(res.status, 200) << res.error;
+  EXPECT_EQ(res.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  auto check = promtool_check_metrics(res.body);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(res.body.find(R"(autotrader_supervisor_child_up{child="http",supervisor="root"} 1)"),
+            std::string::npos)
+      << res.body;
+  EXPECT_NE(
+      res.body.find(R"(autotrader_supervisor_restarts_total{child="http",supervisor="root"} 0)"),
+      std::string::npos);
+  EXPECT_NE(res.body.find(R"(autotrader_supervisor_escalations_total{supervisor="root"} 0)"),
+            std::string::npos);
+  EXPECT_NE(res.body.find(R"(autotrader_build_info{version="0.1.0"} 1)"), std::string::npos);
+}
+
+TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
+  auto res = http_get(port_, "/api/supervision");
+  ASSERT_EQ(res.status, 200) << res.error;
+  auto tree = nlohmann::json::parse(res.body);
+  EXPECT_EQ(tree.at("id"), "root");
+  EXPECT_EQ(tree.at("strategy"), "one_for_one");
+  ASSERT_EQ(tree.at("children").size(), 1u);
+  const auto& http = tree.at("children").at(0);
+  EXPECT_EQ(http.at("id"), "http");
+  EXPECT_EQ(http.at("state"), "running");
+  EXPECT_EQ(http.at("restart_count"), 0);
+  EXPECT_TRUE(http.at("last_exit_reason").is_string());
+  EXPECT_GE(http.at("uptime_seconds").get<double>(), 0.0);
+}
+
+TEST_F(DaemonTest, UnknownPathsAndBadRequestsGetJsonErrorsNotACrash) {
+  auto missing = http_get(port_, "/no/such/path");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(missing.body).at("error"), "not found");
+  auto garbage = raw_exchange(port_, "\x01\x02 not http at all\r\n\r\n", std::chrono::seconds{5});
+  EXPECT_NE(garbage.received.find("400"), std::string::npos) << garbage.received;
+  auto huge = raw_exchange(
+      port_, "GET /healthz HTTP/1.1\r\nX-Big: " + std::string(70'000, 'a') + "\r\n\r\n",
+      std::chrono::seconds{5});
+  EXPECT_NE(huge.received.find("431"), std::string::npos) << huge.received.substr(0, 200);
+  EXPECT_EQ(http_get(port_, "/healthz").status, 200);  // still serving
+}
+
+TEST_F(DaemonTest, SigtermStopsInOrderWithExitCodeZero) {
+  process_->signal(SIGTERM);
+  auto code = process_->wait(kStopDeadline);
+  ASSERT_TRUE(code.has_value()) << "daemon did not stop within the deadline";
+  EXPECT_EQ(*code, 0) << process_->output();
+  EXPECT_NE(process_->output().find("root/http stopped"), std::string::npos) << process_->output();
+  EXPECT_NE(process_->output().find("stopped in order"), std::string::npos);
+  process_.reset();
+}
+
+TEST_F(DaemonTest, SecretsNeverAppearInLogsOrApiOutput) {
+  std::string api = http_get(port_, "/healthz").body + http_get(port_, "/metrics").body +
+                    http_get(port_, "/api/supervision").body;
+  process_->signal(SIGTERM);
+  ASSERT_EQ(process_->wait(kStopDeadline), 0);
+  std::string everything = process_->output() + daemon_.read_file("data/logs/autotrader.log") + api;
+  EXPECT_FALSE(everything.empty());
+  EXPECT_NE(daemon_.read_file("data/logs/autotrader.log").find("starting"), std::string::npos);
+  EXPECT_EQ(everything.find(kSecret), std::string::npos);
+  EXPECT_EQ(everything.find("openai-sentinel-0b8d2e4f"), std::string::npos);
+  process_.reset();
+}
+
+}  // namespace
+}  // namespace autotrader::test

@@ -1,0 +1,69 @@
+#include "app/cli.hpp"
+
+#include <gtest/gtest.h>
+
+namespace autotrader::app {
+namespace {
+
+CliArgs ok(const std::vector<std::string>& args) {
+  auto result = parse_cli(args);
+  EXPECT_TRUE(std::holds_alternative<CliArgs>(result));
+  return std::holds_alternative<CliArgs>(result) ? std::get<CliArgs>(result) : CliArgs{};
+}
+
+std::string error(const std::vector<std::string>& args) {
+  auto result = parse_cli(args);
+  EXPECT_TRUE(std::holds_alternative<CliError>(result));
+  return std::holds_alternative<CliError>(result) ? std::get<CliError>(result).message : "";
+}
+
+TEST(Cli, NoArgumentsPrintsGlobalHelp) {
+  auto args = ok({});
+  EXPECT_EQ(args.command, Command::help);
+  EXPECT_NE(args.help_text.find("autotrader run"), std::string::npos);
+}
+
+TEST(Cli, HelpEverywhere) {
+  EXPECT_NE(ok({"--help"}).help_text.find("Usage:"), std::string::npos);
+  EXPECT_NE(ok({"help"}).help_text.find("Usage:"), std::string::npos);
+  EXPECT_NE(ok({"run", "--help"}).help_text.find("autotrader run"), std::string::npos);
+  EXPECT_NE(ok({"run", "--config", "x.json", "-h"}).help_text.find("autotrader run"),
+            std::string::npos);
+  EXPECT_NE(ok({"config", "--help"}).help_text.find("config check"), std::string::npos);
+  EXPECT_NE(ok({"config", "check", "--help"}).help_text.find("config check"), std::string::npos);
+  EXPECT_NE(ok({"version", "--help"}).help_text.find("autotrader version"), std::string::npos);
+}
+
+TEST(Cli, RunWithAndWithoutConfig) {
+  auto plain = ok({"run"});
+  EXPECT_EQ(plain.command, Command::run);
+  EXPECT_FALSE(plain.config_file.has_value());
+  EXPECT_EQ(ok({"run", "--config", "a.json"}).config_file, "a.json");
+  EXPECT_EQ(ok({"run", "--config=b.json"}).config_file, "b.json");
+}
+
+TEST(Cli, ConfigCheckTakesExactlyOneFile) {
+  auto args = ok({"config", "check", "c.json"});
+  EXPECT_EQ(args.command, Command::config_check);
+  EXPECT_EQ(args.check_file, "c.json");
+  EXPECT_EQ(error({"config", "check"}), "config check: missing FILE");
+  EXPECT_EQ(error({"config", "check", "a", "b"}), "config check: too many arguments");
+  EXPECT_NE(error({"config", "lint", "a"}).find("unknown subcommand 'lint'"), std::string::npos);
+  EXPECT_NE(error({"config"}).find("missing subcommand"), std::string::npos);
+}
+
+TEST(Cli, Version) {
+  EXPECT_EQ(ok({"version"}).command, Command::version);
+  EXPECT_EQ(ok({"--version"}).command, Command::version);
+  EXPECT_EQ(error({"version", "extra"}), "version: takes no arguments");
+}
+
+TEST(Cli, MistakesNameWhatWasWrong) {
+  EXPECT_EQ(error({"trade"}), "unknown command 'trade' (see autotrader --help)");
+  EXPECT_EQ(error({"run", "--fast"}), "run: unknown option '--fast' (see autotrader run --help)");
+  EXPECT_EQ(error({"run", "--config"}), "run: --config needs a FILE");
+  EXPECT_EQ(error({"run", "--config="}), "run: --config needs a FILE");
+}
+
+}  // namespace
+}  // namespace autotrader::app
