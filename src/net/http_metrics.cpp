@@ -38,38 +38,38 @@ const char* to_string(RejectReason reason) {
   return "unknown";
 }
 
-HttpMetrics::HttpMetrics(prometheus::Registry& registry, const std::vector<std::string>& routes)
-    : requests_{prometheus::BuildCounter()
+HttpMetrics::HttpMetrics(std::shared_ptr<prometheus::Registry> registry)
+    : registry_{std::move(registry)},
+      requests_{prometheus::BuildCounter()
                     .Name("autotrader_http_requests_total")
                     .Help("HTTP responses sent by the operator endpoint, by route and status")
-                    .Register(registry)},
+                    .Register(*registry_)},
       durations_{prometheus::BuildHistogram()
                      .Name("autotrader_http_request_duration_seconds")
                      .Help("Time from a request read to its response ready to send")
-                     .Register(registry)},
+                     .Register(*registry_)},
       rejected_{prometheus::BuildCounter()
                     .Name("autotrader_http_rejected_requests_total")
                     .Help("HTTP requests refused or failed by the server, by reason")
-                    .Register(registry)},
+                    .Register(*registry_)},
       open_connections_{prometheus::BuildGauge()
                             .Name("autotrader_http_open_connections")
                             .Help("HTTP connections being served")
-                            .Register(registry)
+                            .Register(*registry_)
                             .Add({})},
       late_responses_{prometheus::BuildCounter()
                           .Name("autotrader_http_late_responses_total")
                           .Help("Responders called after their request was answered or closed")
-                          .Register(registry)
+                          .Register(*registry_)
                           .Add({})},
       accept_errors_{prometheus::BuildCounter()
                          .Name("autotrader_http_accept_errors_total")
                          .Help("Failures to accept an HTTP connection")
-                         .Register(registry)
+                         .Register(*registry_)
                          .Add({})} {
   for (const RejectReason reason : kAllRejectReasons) {
     rejected_cache_[reason] = &rejected_.Add({{"reason", to_string(reason)}});
   }
-  for (const auto& route : routes) duration(route);
   duration(kUnmatchedRoute);
   request_cache_[{kUnmatchedRoute, 404}] =
       &requests_.Add({{"route", kUnmatchedRoute}, {"code", "404"}});

@@ -11,10 +11,10 @@
 // Every reason, every route's duration and the unmatched 404 are pre-registered and export 0.
 // Thread-safe: prometheus-cpp instruments are atomic and the child cache is behind a mutex.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace prometheus {
 class Registry;
@@ -46,10 +46,11 @@ const char* to_string(RejectReason reason);
 
 class HttpMetrics {
  public:
-  // `routes` are the registered paths, whose duration series are pre-registered.
-  HttpMetrics(prometheus::Registry& registry, const std::vector<std::string>& routes);
+  // Shares ownership of `registry`: a Responder that outlives its server and the registry's
+  // other owners still counts into live instruments.
+  explicit HttpMetrics(std::shared_ptr<prometheus::Registry> registry);
 
-  // Creates the duration series of a route registered after construction.
+  // Creates the duration series of a registered route, so that it exports 0.
   void preregister_route(const std::string& route);
   void response_sent(const std::string& route, int status);
   void observe_duration(const std::string& route, double seconds);
@@ -62,6 +63,7 @@ class HttpMetrics {
  private:
   prometheus::Histogram& duration(const std::string& route);
 
+  const std::shared_ptr<prometheus::Registry> registry_;  // first: outlives the references below
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& durations_;
   prometheus::Family<prometheus::Counter>& rejected_;

@@ -49,10 +49,10 @@ Result listen_on(tcp::acceptor& acceptor, const std::string& address, std::uint1
 class HttpServer::Impl {
  public:
   Impl(HttpServerOptions options, std::shared_ptr<prometheus::Registry> registry,
-       std::shared_ptr<spdlog::logger> log, std::shared_ptr<const core::Clock> clock)
-      : registry_{registry ? std::move(registry) : std::make_shared<prometheus::Registry>()} {
+       std::shared_ptr<spdlog::logger> log, std::shared_ptr<const core::Clock> clock) {
     context_.options = std::move(options);
-    context_.metrics = std::make_shared<HttpMetrics>(*registry_, std::vector<std::string>{});
+    context_.metrics = std::make_shared<HttpMetrics>(
+        registry ? std::move(registry) : std::make_shared<prometheus::Registry>());
     context_.log = log ? std::move(log) : spdlog::default_logger()->clone("http");
     context_.clock = clock ? std::move(clock) : std::make_shared<core::SystemClock>();
   }
@@ -67,8 +67,7 @@ class HttpServer::Impl {
   void on_accept(detail::Runtime& runtime, const error_code& ec, tcp::socket socket);
   void close_all(detail::Runtime& runtime);
 
-  const std::shared_ptr<prometheus::Registry> registry_;  // keeps the metrics' families alive
-  detail::ServerContext context_;                         // written only while no run is active
+  detail::ServerContext context_;  // written only while no run is active
   mutable std::mutex lifecycle_mutex_;
   std::unique_ptr<detail::Runtime> runtime_;
   std::atomic<std::uint16_t> port_{0};

@@ -264,8 +264,8 @@ class Session : public std::enable_shared_from_this<Session> {
     };
   }
 
+  // A response the handler posted before throwing arrives later and counts as late.
   void handler_failed(const char* what) {
-    if (phase_ != Phase::handling) return;  // it answered before throwing
     context_.metrics->rejected(RejectReason::handler_error);
     context_.log->error("handler of {} {} threw: {}", method_, route_, what);
     send(HttpResponse::error(500, "internal error"), keep_alive_);

@@ -227,6 +227,27 @@ TEST(HttpServerLimitsTest, StopWithRequestsInFlightClosesThemAndJoins) {
   for (auto& respond : parked) respond(HttpResponse::json(200, {}));
 }
 
+TEST(HttpServerLimitsTest, ResponderOutlivingItsServerAndRegistryIsHarmless) {
+  Responder kept;
+  {
+    auto registry = std::make_shared<prometheus::Registry>();
+    HttpServer server{testing::loopback_options(), registry};
+    std::promise<void> arrived;
+    server.route("GET", "/api/slow", [&](const HttpRequest&, Responder respond) {
+      kept = std::move(respond);
+      arrived.set_value();
+    });
+    ASSERT_TRUE(server.start().ok());
+    auto client = std::async(std::launch::async,
+                             [port = server.port()] { return http_get(port, "/api/slow", 5s); });
+    ASSERT_EQ(arrived.get_future().wait_for(5s), std::future_status::ready);
+    server.stop();
+    EXPECT_FALSE(client.get().ok());
+  }
+  // The server and every other owner of its registry are gone (ASan checks the access).
+  kept(HttpResponse::json(200, {}));
+}
+
 TEST(HttpServerLimitsTest, StartTwiceIsAnError) {
   TestServer server;
   ASSERT_TRUE(server.start());
