@@ -65,6 +65,17 @@ RootOutcome run_root(caf::actor_system& sys, SupervisorSpec spec, const RunRootO
         }
       }
     }};
+    // On every way out: wake the helper with a signal aimed at it alone; `finished` makes it
+    // leave without acting on it.
+    struct JoinOnExit {
+      std::thread& thread;
+      std::atomic<bool>& finished;
+      ~JoinOnExit() {
+        finished.store(true);
+        pthread_kill(thread.native_handle(), SIGTERM);
+        thread.join();
+      }
+    } join_on_exit{signals, finished};
     if (options.on_started) options.on_started(root);
     bool down = false;
     self->receive_while([&] { return !down; })([&](caf::down_msg& dm) {
@@ -72,10 +83,6 @@ RootOutcome run_root(caf::actor_system& sys, SupervisorSpec spec, const RunRootO
       down = true;
       outcome = outcome_of(dm.reason);
     });
-    // Wake the helper thread with a signal aimed at it alone; `finished` makes it leave.
-    finished.store(true);
-    pthread_kill(signals.native_handle(), SIGTERM);
-    signals.join();
   }  // the scoped_actor goes before we return (ref §9: a live one blocks the system's shutdown)
   return outcome;
 }

@@ -59,7 +59,7 @@ struct Intensity {
 
 // Akka's BackoffSupervisor: the n-th consecutive restart waits
 // min(max, min * 2^n) * (1 + u * random_factor), u uniform in [0, 1) from core::Random.
-// n goes back to 0 once the child has stayed up for reset_after.
+// n goes back to 0 once the child has stayed up for reset_after (0: never).
 struct Backoff {
   std::chrono::milliseconds min{500};
   std::chrono::milliseconds max{30'000};
@@ -104,6 +104,8 @@ struct SupervisorSpec {
 
 // A nested supervisor as a child: stopped with Shutdown::infinity (it stops its own subtree
 // first); its giving up is an abnormal exit for the parent, whose strategy then applies.
+// Unlike OTP's synchronous start_link, its children start when it first runs, so the parent's
+// later children may start before them: do not rely on that order across levels.
 ChildSpec supervisor_child(SupervisorSpec spec, Restart restart = Restart::permanent);
 
 // Empty when the spec can run; otherwise why not (duplicate child ids, a child without StartFn).

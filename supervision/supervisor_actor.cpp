@@ -116,6 +116,38 @@ std::optional<std::string> ActorDriver::child_of(const caf::actor_addr& source) 
   return std::nullopt;
 }
 
+SupervisorCore::Reply reply_to(caf::response_promise rp) {
+  return [rp](const caf::error& err) mutable {
+    err ? rp.deliver(err) : rp.deliver(caf::ok_atom::value);
+  };
+}
+
+// `path` is "child" or "nested_supervisor/.../child"; each level routes one step down.
+caf::response_promise route_fault(SupervisorActor* self, const std::string& path,
+                                  const Fault& fault) {
+  auto rp = self->make_response_promise();
+  auto& st = self->state;
+  const auto slash = path.find('/');
+  const bool deeper = slash != std::string::npos;
+  const auto head = path.substr(0, slash);
+  auto child = st.driver->handle(head);
+  if (!st.core->has_child(head) || (deeper && !st.core->is_supervisor(head))) {
+    rp.deliver(caf::make_error(errc::unknown_child, st.core->id(), path));
+  } else if (!child) {
+    rp.deliver(caf::make_error(errc::child_not_running, st.core->id(), head));
+  } else if (deeper) {
+    rp.delegate(child, fault_atom::value, path.substr(slash + 1), fault);  // it replies
+  } else {
+    if (fault.kind == Fault::Kind::crash)
+      self->send_exit(child,
+                      caf::make_error(errc::injected_fault, st.core->id(), head, fault.reason));
+    else
+      self->send(child, fault_atom::value, fault);  // the child protocol acts on it
+    rp.deliver(caf::ok_atom::value);
+  }
+  return rp;
+}
+
 caf::behavior supervisor_behavior(SupervisorActor* self, SupervisorSpec spec) {
   auto& st = self->state;
   st.driver = std::make_unique<ActorDriver>(self, spec.id);
@@ -139,49 +171,26 @@ caf::behavior supervisor_behavior(SupervisorActor* self, SupervisorSpec spec) {
   // kill the supervisor, which is what CAF's default error handler does.
   self->set_error_handler([](caf::error&) {});
   st.core->start();
-  return supervised(
-      self, {
-                [self](timer_atom, std::uint8_t kind, const std::string& child, std::uint64_t tag) {
-                  self->state.core->on_timer(Timer{static_cast<Timer::Kind>(kind), child, tag});
-                },
-                [self](add_child_atom, ChildSpec& spec) {
-                  auto rp = self->make_response_promise();
-                  self->state.core->add_child(std::move(spec), [rp](const caf::error& err) mutable {
-                    err ? rp.deliver(err) : rp.deliver(caf::ok_atom::value);
-                  });
-                  return rp;
-                },
-                [self](remove_child_atom, const std::string& child) {
-                  auto rp = self->make_response_promise();
-                  self->state.core->remove_child(child, [rp](const caf::error& err) mutable {
-                    err ? rp.deliver(err) : rp.deliver(caf::ok_atom::value);
-                  });
-                  return rp;
-                },
-                [self](which_children_atom) { return self->state.core->children(); },
-                [self](fault_atom, const std::string& path, const Fault& fault) {
-                  auto rp = self->make_response_promise();
-                  auto& state = self->state;
-                  const auto slash = path.find('/');
-                  const auto head = path.substr(0, slash);
-                  auto child = state.driver->handle(head);
-                  if (!state.core->has_child(head)) {
-                    rp.deliver(caf::make_error(errc::unknown_child, state.core->id(), head));
-                  } else if (!child) {
-                    rp.deliver(caf::make_error(errc::child_not_running, state.core->id(), head));
-                  } else if (slash != std::string::npos) {
-                    rp.delegate(child, fault_atom::value, path.substr(slash + 1), fault);
-                  } else {
-                    if (fault.kind == Fault::Kind::crash)
-                      self->send_exit(child, caf::make_error(errc::injected_fault, state.core->id(),
-                                                             head, fault.reason));
-                    else
-                      self->send(child, fault_atom::value, fault);
-                    rp.deliver(caf::ok_atom::value);
-                  }
-                  return rp;
-                },
-            });
+  caf::behavior own{
+      [self](timer_atom, std::uint8_t kind, const std::string& child, std::uint64_t tag) {
+        self->state.core->on_timer(Timer{static_cast<Timer::Kind>(kind), child, tag});
+      },
+      [self](add_child_atom, ChildSpec& spec) {
+        auto rp = self->make_response_promise();
+        self->state.core->add_child(std::move(spec), reply_to(rp));
+        return rp;
+      },
+      [self](remove_child_atom, const std::string& child) {
+        auto rp = self->make_response_promise();
+        self->state.core->remove_child(child, reply_to(rp));
+        return rp;
+      },
+      [self](which_children_atom) { return self->state.core->children(); },
+      [self](fault_atom, const std::string& path, const Fault& fault) {
+        return route_fault(self, path, fault);
+      },
+  };
+  return supervised(self, std::move(own));
 }
 
 }  // namespace

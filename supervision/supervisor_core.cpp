@@ -53,6 +53,11 @@ bool SupervisorCore::has_child(const std::string& child) const {
   return find(child) != nullptr;
 }
 
+bool SupervisorCore::is_supervisor(const std::string& child) const {
+  const Child* c = find(child);
+  return c && c->spec.supervisor;
+}
+
 std::vector<ChildInfo> SupervisorCore::children() const {
   std::vector<ChildInfo> out;
   out.reserve(children_.size());

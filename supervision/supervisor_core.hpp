@@ -70,6 +70,7 @@ class SupervisorCore {
   void remove_child(const std::string& child, Reply reply);
 
   bool has_child(const std::string& child) const;
+  bool is_supervisor(const std::string& child) const;
   std::vector<ChildInfo> children() const;
   const std::string& id() const { return spec_.id; }
 

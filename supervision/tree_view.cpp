@@ -16,12 +16,13 @@ TreeView::Node& TreeView::node(const std::string& supervisor, const std::string&
   return children.back();
 }
 
-void TreeView::mark_subtree_stopped(const std::string& supervisor) {
+void TreeView::mark_subtree_stopped(const std::string& supervisor, std::set<std::string>& seen) {
   auto it = supervisors_.find(supervisor);
-  if (it == supervisors_.end()) return;
+  if (it == supervisors_.end() || !seen.insert(supervisor).second)
+    return;  // not a supervisor, or an id cycle from non-unique ids
   for (auto& child : it->second.children) {
     child.state = "stopped";
-    if (child.id != supervisor) mark_subtree_stopped(child.id);
+    mark_subtree_stopped(child.id, seen);
   }
 }
 
@@ -29,7 +30,7 @@ void TreeView::erase_subtree(const std::string& supervisor) {
   auto it = supervisors_.find(supervisor);
   if (it == supervisors_.end()) return;
   auto children = std::move(it->second.children);
-  supervisors_.erase(it);
+  supervisors_.erase(it);  // erased before recursing: an id cycle ends here
   order_.erase(std::remove(order_.begin(), order_.end(), supervisor), order_.end());
   for (const auto& child : children) erase_subtree(child.id);
 }
@@ -58,7 +59,8 @@ void TreeView::on_event(const Event& event) {
       auto& n = node(event.supervisor, event.child);
       n.state = "stopped";
       n.last_exit_reason = event.reason;
-      mark_subtree_stopped(event.child);
+      std::set<std::string> seen;
+      mark_subtree_stopped(event.child, seen);
       break;
     }
     case Kind::restart_scheduled: {

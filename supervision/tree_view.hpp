@@ -39,7 +39,7 @@ class TreeView final : public Observer {
   };
 
   Node& node(const std::string& supervisor, const std::string& child);
-  void mark_subtree_stopped(const std::string& supervisor);
+  void mark_subtree_stopped(const std::string& supervisor, std::set<std::string>& seen);
   void erase_subtree(const std::string& supervisor);
   nlohmann::json supervisor_json(const std::string& id, std::chrono::steady_clock::time_point now,
                                  std::set<std::string>& visited) const;

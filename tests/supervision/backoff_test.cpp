@@ -8,7 +8,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
-TEST(BackoffDelay, DoublesFromMinWithoutJitter) {
+TEST(SupervisionBackoffDelay, DoublesFromMinWithoutJitter) {
   Backoff b;  // 500 ms .. 30 s, factor 0.2
   EXPECT_EQ(backoff_delay(b, 0, 0.0), milliseconds(500));
   EXPECT_EQ(backoff_delay(b, 1, 0.0), milliseconds(1'000));
@@ -16,14 +16,14 @@ TEST(BackoffDelay, DoublesFromMinWithoutJitter) {
   EXPECT_EQ(backoff_delay(b, 5, 0.0), milliseconds(16'000));
 }
 
-TEST(BackoffDelay, IsCappedAtMaxBeforeJitter) {
+TEST(SupervisionBackoffDelay, IsCappedAtMaxBeforeJitter) {
   Backoff b;
   EXPECT_EQ(backoff_delay(b, 6, 0.0), milliseconds(30'000));  // 32 s capped
   EXPECT_EQ(backoff_delay(b, 6, 0.5), milliseconds(33'000));  // jitter applies after the cap
   EXPECT_EQ(backoff_delay(b, 4'000'000'000u, 0.0), milliseconds(30'000));  // no overflow
 }
 
-TEST(BackoffDelay, JitterFollowsTheAkkaFormula) {
+TEST(SupervisionBackoffDelay, JitterFollowsTheAkkaFormula) {
   Backoff b;
   EXPECT_EQ(backoff_delay(b, 0, 0.5), milliseconds(550));  // 500 * (1 + 0.5 * 0.2)
   EXPECT_EQ(backoff_delay(b, 2, 0.25), milliseconds(2'100));
@@ -31,14 +31,14 @@ TEST(BackoffDelay, JitterFollowsTheAkkaFormula) {
   EXPECT_LT(backoff_delay(b, 0, 0.999999), milliseconds(600));
 }
 
-TEST(BackoffDelay, RoundsToNanoseconds) {
+TEST(SupervisionBackoffDelay, RoundsToNanoseconds) {
   Backoff b;
   b.min = milliseconds(1);
   b.random_factor = 0.3;
   EXPECT_EQ(backoff_delay(b, 0, 1.0 / 3.0), nanoseconds(1'100'000));
 }
 
-TEST(BackoffDelay, ZeroMinMeansImmediateRestarts) {
+TEST(SupervisionBackoffDelay, ZeroMinMeansImmediateRestarts) {
   Backoff b;
   b.min = milliseconds(0);
   EXPECT_EQ(backoff_delay(b, 10, 0.9), nanoseconds(0));

@@ -75,6 +75,8 @@ TEST_F(SupervisionTest, FaultIsRoutedThroughNestedSupervisors) {
   EXPECT_TRUE(is_errc(call(root, fault("nope", Fault::crash("x"))), errc::unknown_child));
   auto deep = call(root, fault("mid/nope", Fault::crash("x")));
   EXPECT_EQ(render_reason(deep), "supervisor.unknown_child: mid: nope");
+  auto through_worker = call(root, fault("a/x", Fault::crash("x")));  // a is no supervisor
+  EXPECT_EQ(render_reason(through_worker), "supervisor.unknown_child: root: a/x");
 }
 
 TEST_F(SupervisionTest, FaultToAChildThatIsNotRunningFails) {

@@ -12,7 +12,7 @@ time_point at(long ms) {
   return time_point{milliseconds(ms)};
 }
 
-TEST(RestartWindow, AllowsExactlyMaxRestartsWithinThePeriod) {
+TEST(SupervisionRestartWindow, AllowsExactlyMaxRestartsWithinThePeriod) {
   RestartWindow w{Intensity{3, milliseconds(1'000)}};
   EXPECT_TRUE(w.record(at(0)));
   EXPECT_TRUE(w.record(at(100)));
@@ -20,7 +20,7 @@ TEST(RestartWindow, AllowsExactlyMaxRestartsWithinThePeriod) {
   EXPECT_FALSE(w.record(at(300)));  // the fourth within 1 s
 }
 
-TEST(RestartWindow, ForgetsRestartsOlderThanThePeriod) {
+TEST(SupervisionRestartWindow, ForgetsRestartsOlderThanThePeriod) {
   RestartWindow w{Intensity{2, milliseconds(1'000)}};
   EXPECT_TRUE(w.record(at(0)));
   EXPECT_TRUE(w.record(at(600)));
@@ -29,12 +29,12 @@ TEST(RestartWindow, ForgetsRestartsOlderThanThePeriod) {
   EXPECT_FALSE(w.record(at(1'599)));  // 600, 1000, 1599
 }
 
-TEST(RestartWindow, SpreadOutRestartsNeverEscalate) {
+TEST(SupervisionRestartWindow, SpreadOutRestartsNeverEscalate) {
   RestartWindow w{Intensity{1, milliseconds(1'000)}};
   for (long t = 0; t < 100'000; t += 1'000) EXPECT_TRUE(w.record(at(t)));
 }
 
-TEST(RestartWindow, ZeroMaxRestartsGivesUpAtTheFirst) {
+TEST(SupervisionRestartWindow, ZeroMaxRestartsGivesUpAtTheFirst) {
   RestartWindow w{Intensity{0, milliseconds(1'000)}};
   EXPECT_FALSE(w.record(at(0)));
 }

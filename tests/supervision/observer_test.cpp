@@ -52,7 +52,7 @@ TEST_F(SupervisionTest, QueryReportsStateRestartsReasonAndStartTime) {
   advance(1s);
 }
 
-TEST(ObserverList, ForwardsEveryEventToEveryObserverInOrder) {
+TEST(SupervisionObserverList, ForwardsEveryEventToEveryObserverInOrder) {
   struct Log final : Observer {
     explicit Log(std::vector<std::string>& out, std::string name) : out_{out}, name_{name} {}
     void on_event(const Event& e) override { out_.push_back(name_ + ":" + e.child); }
@@ -80,7 +80,7 @@ Event event(Kind kind, std::string sup, std::string child, std::string reason = 
   return e;
 }
 
-TEST(TreeView, BuildsTheNestedTreeFromEvents) {
+TEST(SupervisionTreeView, BuildsTheNestedTreeFromEvents) {
   using std::chrono::seconds;
   const std::chrono::steady_clock::time_point t0{seconds(100)};
   TreeView tree;

@@ -10,7 +10,7 @@ constexpr auto P = Restart::permanent;
 constexpr auto T = Restart::transient;
 constexpr auto X = Restart::temporary;
 
-TEST(ShouldRestart, FollowsOtpRestartTypes) {
+TEST(SupervisionShouldRestart, FollowsOtpRestartTypes) {
   EXPECT_TRUE(should_restart(P, true));
   EXPECT_TRUE(should_restart(P, false));
   EXPECT_TRUE(should_restart(T, true));
@@ -19,27 +19,27 @@ TEST(ShouldRestart, FollowsOtpRestartTypes) {
   EXPECT_FALSE(should_restart(X, false));
 }
 
-TEST(PlanRestart, OneForOneTouchesOnlyTheFailedChild) {
+TEST(SupervisionPlanRestart, OneForOneTouchesOnlyTheFailedChild) {
   auto plan = plan_restart(Strategy::one_for_one, {P, P, P}, 1, true);
   EXPECT_TRUE(plan.restart);
   EXPECT_EQ(plan.stop, V{});
   EXPECT_EQ(plan.restart_group, V{1});
 }
 
-TEST(PlanRestart, OneForAllStopsOthersInReverseAndRestartsAllInOrder) {
+TEST(SupervisionPlanRestart, OneForAllStopsOthersInReverseAndRestartsAllInOrder) {
   auto plan = plan_restart(Strategy::one_for_all, {P, T, P, P}, 2, true);
   EXPECT_EQ(plan.stop, (V{3, 1, 0}));
   EXPECT_EQ(plan.restart_group, (V{0, 1, 2, 3}));
   EXPECT_EQ(plan.remove, V{});
 }
 
-TEST(PlanRestart, RestForOneTouchesTheFailedAndLaterChildren) {
+TEST(SupervisionPlanRestart, RestForOneTouchesTheFailedAndLaterChildren) {
   auto plan = plan_restart(Strategy::rest_for_one, {P, P, P, P}, 1, true);
   EXPECT_EQ(plan.stop, (V{3, 2}));
   EXPECT_EQ(plan.restart_group, (V{1, 2, 3}));
 }
 
-TEST(PlanRestart, TemporarySiblingsAreStoppedAndRemovedNotRestarted) {
+TEST(SupervisionPlanRestart, TemporarySiblingsAreStoppedAndRemovedNotRestarted) {
   auto all = plan_restart(Strategy::one_for_all, {P, X, P}, 0, true);
   EXPECT_EQ(all.stop, (V{2, 1}));
   EXPECT_EQ(all.remove, V{1});
@@ -50,7 +50,7 @@ TEST(PlanRestart, TemporarySiblingsAreStoppedAndRemovedNotRestarted) {
   EXPECT_EQ(rest.restart_group, (V{1, 3}));
 }
 
-TEST(PlanRestart, NoRestartForTransientNormalExitOrTemporary) {
+TEST(SupervisionPlanRestart, NoRestartForTransientNormalExitOrTemporary) {
   for (auto strategy : {Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one}) {
     auto transient = plan_restart(strategy, {P, T, P}, 1, false);
     EXPECT_FALSE(transient.restart);

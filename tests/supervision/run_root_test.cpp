@@ -92,7 +92,7 @@ class Program {
   std::string output_;
 };
 
-TEST(RunRoot, GivingUpAtEveryLevelEndsTheProcessWithExitCode70) {
+TEST(SupervisionRunRoot, GivingUpAtEveryLevelEndsTheProcessWithExitCode70) {
   Program p{"crashloop"};
   EXPECT_EQ(p.finish(), 70) << p.output();
   EXPECT_NE(p.position("EVENT gave_up mid/w more than 1 restarts within 60000ms"),
@@ -103,7 +103,7 @@ TEST(RunRoot, GivingUpAtEveryLevelEndsTheProcessWithExitCode70) {
       << p.output();
 }
 
-TEST(RunRoot, SigtermStopsTheTreeInReverseOrderAndExitsZero) {
+TEST(SupervisionRunRoot, SigtermStopsTheTreeInReverseOrderAndExitsZero) {
   Program p{"sigterm"};
   ASSERT_TRUE(p.wait_for("READY\n")) << p.output();
   p.signal(SIGTERM);
@@ -125,7 +125,7 @@ TEST(RunRoot, SigtermStopsTheTreeInReverseOrderAndExitsZero) {
   }
 }
 
-TEST(RunRoot, ChildThatReallyHangsEndsTheProcessAtOnceSayingWhy) {
+TEST(SupervisionRunRoot, ChildThatReallyHangsEndsTheProcessAtOnceSayingWhy) {
   Program p{"hang"};
   const int code = p.finish();
   EXPECT_EQ(code, 70) << p.output();
@@ -140,7 +140,7 @@ TEST(RunRoot, ChildThatReallyHangsEndsTheProcessAtOnceSayingWhy) {
   EXPECT_EQ(p.output().find("EXIT "), std::string::npos) << p.output();  // no orderly exit
 }
 
-TEST(RunRoot, SecondSignalForcesExit130) {
+TEST(SupervisionRunRoot, SecondSignalForcesExit130) {
   Program p{"double_signal"};
   ASSERT_TRUE(p.wait_for("READY\n")) << p.output();
   p.signal(SIGTERM);

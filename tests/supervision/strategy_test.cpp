@@ -20,10 +20,11 @@ TEST_F(SupervisionTest, StartsChildrenInOrder) {
 }
 
 // Children a, b, c; b has the restart type under test and exits normally or abnormally.
-class StrategyMatrix : public SupervisionTest,
-                       public ::testing::WithParamInterface<std::tuple<Strategy, Restart, bool>> {};
+class SupervisionStrategyMatrix
+    : public SupervisionTest,
+      public ::testing::WithParamInterface<std::tuple<Strategy, Restart, bool>> {};
 
-TEST_P(StrategyMatrix, MiddleChildExits) {
+TEST_P(SupervisionStrategyMatrix, MiddleChildExits) {
   const auto [strategy, restart, abnormal] = GetParam();
   auto root = start(spec("root", strategy, {child("a"), child("b", restart), child("c")}));
   recorder->clear();
@@ -67,7 +68,7 @@ TEST_P(StrategyMatrix, MiddleChildExits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    AllCombinations, StrategyMatrix,
+    AllCombinations, SupervisionStrategyMatrix,
     ::testing::Combine(
         ::testing::Values(Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one),
         ::testing::Values(Restart::permanent, Restart::transient, Restart::temporary),
