@@ -5,6 +5,7 @@
 //   hang           a worker's handler really blocks; its heartbeat fails, it cannot be
 //                  killed, and the process must end at once (non-zero) saying why
 //   double_signal  a child ignores the shutdown; a second SIGTERM forces exit 130
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -38,9 +39,8 @@ class Printer final : public sup::Observer {
   }
 
  private:
-  std::mutex mutex_;
   int expected_starts_;
-  int starts_ = 0;
+  std::atomic<int> starts_{0};  // events come from several scheduler threads
 };
 
 caf::behavior worker(caf::event_based_actor* self, bool trap_shutdown) {
