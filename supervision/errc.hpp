@@ -6,6 +6,7 @@
 
 #include "caf/error.hpp"
 #include "caf/fwd.hpp"
+#include "caf/make_message.hpp"  // CAF_ERROR_CODE_ENUM builds the context with it
 
 namespace autotrader::supervision {
 

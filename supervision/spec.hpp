@@ -42,7 +42,8 @@ struct Shutdown {
 };
 
 // Liveness check (OTP has none): every interval the supervisor asks the child for a heartbeat;
-// no reply within timeout counts as a hang and the child is killed and restarted.
+// no reply within timeout counts as a hang and the child is killed and restarted. The next
+// request goes out `interval` after the previous reply, so requests never overlap.
 struct Heartbeat {
   std::chrono::milliseconds interval{1'000};
   std::chrono::milliseconds timeout{1'000};

@@ -89,6 +89,11 @@ TEST_F(SupervisionTest, EscalationClimbsTwoLevels) {
   EXPECT_EQ(recorder->of(Kind::escalated).size(), 3u);  // mid twice, then root
 }
 
+TEST_F(SupervisionTest, RegisteredCategoryRendersErrcReadably) {
+  EXPECT_EQ(sys.render(caf::make_error(errc::intensity_exceeded, "root", "why")),
+            "supervisor.intensity_exceeded: root: why");
+}
+
 TEST_F(SupervisionTest, InvalidSpecQuitsAtOnce) {
   auto root = start(spec("root", Strategy::one_for_one, {child("a"), child("a")}));
   EXPECT_TRUE(is_errc(root_exit(root), errc::invalid_spec));

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "caf/exit_reason.hpp"
+#include "caf/sec.hpp"
 #include "supervision/errc.hpp"
 
 namespace autotrader::supervision {
