@@ -15,6 +15,7 @@
 #include <caf/all.hpp>
 
 #include "actors/http/http_actor.hpp"
+#include "app/actor_system.hpp"
 #include "app/cli.hpp"
 #include "app/supervision_metrics.hpp"
 #include "config/loader.hpp"
@@ -22,7 +23,6 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "net/metrics_endpoint.hpp"
-#include "supervision/errc.hpp"
 #include "supervision/run_root.hpp"
 #include "supervision/tree_view.hpp"
 
@@ -194,7 +194,7 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   };
 
   caf::actor_system_config caf_config;
-  supervision::register_error_category(caf_config);
+  configure_actor_system(caf_config);
   supervision::RootOutcome outcome;
   {
     caf::actor_system system{caf_config};

@@ -120,7 +120,8 @@ void SupervisionMetrics::log_event(const supervision::Event& event) {
       }
       break;
     case Kind::restart_scheduled:
-      log_->warn("{}/{} restarting in {:.3f} s", sup, child, seconds(event.delay));
+      // Info: the exit that caused it was the warning.
+      log_->info("{}/{} restarting in {:.3f} s", sup, child, seconds(event.delay));
       break;
     case Kind::child_stopped:
       log_->info("{}/{} stopped: {}", sup, child, event.reason);
