@@ -4,9 +4,14 @@
 // <data_dir>/logs/). Every line passes a redacting sink first, so a registered secret value is
 // replaced by "[redacted]" before any sink sees it, even if some code formats the raw value.
 //
+// Warnings and above are flushed as they are logged, so the lines that explain a crash are on
+// disk; lower levels are flushed every flush_interval by a thread that init() starts and
+// shutdown() stops, which keeps routine lines off the write-syscall path.
+//
 // Before init() the loggers write to stderr at info level, so early failures are still seen.
 // All functions are thread-safe.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -23,6 +28,8 @@ enum class Level { trace, debug, info, warn, error, critical, off };
 // The names used in configuration, in order of increasing severity.
 inline constexpr std::array<std::string_view, 7> level_names = {"trace", "debug",    "info", "warn",
                                                                 "error", "critical", "off"};
+
+inline constexpr std::chrono::seconds flush_interval{1};
 
 std::optional<Level> parse_level(std::string_view name);
 std::string_view level_name(Level level);

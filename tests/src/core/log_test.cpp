@@ -65,6 +65,17 @@ TEST_F(LogTest, RedactsRegisteredSecretInFile) {
   EXPECT_NE(text.find("middle:[redacted]:end"), std::string::npos) << text;
 }
 
+TEST_F(LogTest, WarningsReachTheFileAtOnceWithoutShutdown) {
+  ASSERT_FALSE(init(options()).has_value());
+  get("supervision")->info("routine line");
+  get("supervision")->warn("child exited abnormally");
+  // No shutdown(): a process killed right now must still have its warning (and what the
+  // sink held before it) on disk.
+  const auto text = read_log();
+  EXPECT_NE(text.find("routine line"), std::string::npos) << text;
+  EXPECT_NE(text.find("child exited abnormally"), std::string::npos) << text;
+}
+
 TEST_F(LogTest, DefaultSpdlogLoggerIsRedactedToo) {
   register_secret("default-logger-secret");
   ASSERT_FALSE(init(options()).has_value());
