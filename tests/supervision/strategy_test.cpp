@@ -2,6 +2,16 @@
 #include "supervision/restart_plan.hpp"
 #include "test_support.hpp"
 
+namespace autotrader::supervision {
+// Readable parameters in test names and failure messages (found by ADL).
+void PrintTo(Strategy strategy, std::ostream* os) {
+  *os << to_string(strategy);
+}
+void PrintTo(Restart restart, std::ostream* os) {
+  *os << to_string(restart);
+}
+}  // namespace autotrader::supervision
+
 namespace autotrader::supervision::testing {
 namespace {
 

@@ -11,6 +11,11 @@ struct DotenvCase {
   const char* expected_value;  // of the single entry NAME; nullptr: a problem is expected
 };
 
+// A readable parameter in test names and failure messages.
+void PrintTo(const DotenvCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class DotenvLines : public ::testing::TestWithParam<DotenvCase> {};
 
 TEST_P(DotenvLines, Parse) {

@@ -47,6 +47,11 @@ struct SyntaxCase {
   std::size_t column;
 };
 
+// A readable parameter in test names and failure messages.
+void PrintTo(const SyntaxCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class SyntaxErrors : public ::testing::TestWithParam<SyntaxCase> {};
 
 TEST_P(SyntaxErrors, PointAtLineAndColumn) {

@@ -24,6 +24,11 @@ struct ErrorCase {
   std::string message;  // expected part of the message
 };
 
+// A readable parameter in test names and failure messages.
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 ErrorCase file_case(std::string name, std::string file, std::string key, std::string source,
                     std::string message) {
   ErrorCase c;

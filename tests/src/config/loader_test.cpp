@@ -148,6 +148,11 @@ struct BoolCase {
   bool expected;
 };
 
+// A readable parameter in test names and failure messages.
+void PrintTo(const BoolCase& c, std::ostream* os) {
+  *os << c.text;
+}
+
 class BoolWords : public ::testing::TestWithParam<BoolCase> {};
 
 TEST_P(BoolWords, Parse) {

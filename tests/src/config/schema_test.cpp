@@ -94,6 +94,11 @@ struct TextCase {
   nlohmann::json expected;  // null: a parse error is expected
 };
 
+// A readable parameter in test names and failure messages.
+void PrintTo(const TextCase& c, std::ostream* os) {
+  *os << c.key << "=" << c.text;
+}
+
 class ParseText : public ::testing::TestWithParam<TextCase> {};
 
 TEST_P(ParseText, PerType) {
