@@ -1,95 +1,41 @@
 // Process-level tests: run_root_program is started as a real process, followed through a pipe
 // (bounded reads with a deadline, never sleeps) and signalled like a daemon.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "tests/support/process.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using autotrader::test::Process;
 
+// The program under test; it prints every event as one line on stdout.
 class Program {
  public:
-  explicit Program(const std::string& mode) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);  // sanitizer reports too
-    std::string path = RUN_ROOT_PROGRAM;
-    std::vector<char*> argv{path.data(), const_cast<char*>(mode.c_str()), nullptr};
-    const int rc = posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    out_ = fds[0];
-    if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  }
+  explicit Program(const std::string& mode)
+      : process_{{{RUN_ROOT_PROGRAM, mode}, autotrader::test::current_environment(), {}, {}}} {}
 
-  ~Program() {
-    if (pid_ > 0) {  // a failed test: do not leave the process behind
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(out_);
-  }
-
-  // Reads until `needle` is in the output; false at EOF or after the deadline.
   bool wait_for(const std::string& needle,
                 std::chrono::seconds timeout = std::chrono::seconds(20)) {
-    const auto deadline = Clock::now() + timeout;
-    while (output_.find(needle) == std::string::npos)
-      if (!read_some(deadline)) return false;
-    return true;
+    return process_.wait_for_output(needle, timeout);
   }
-
-  // Reads to EOF (the process has exited or closed its output) and reaps it. -1 on timeout.
+  // The exit code once the process has exited; -1 on timeout.
   int finish(std::chrono::seconds timeout = std::chrono::seconds(30)) {
-    const auto deadline = Clock::now() + timeout;
-    while (read_some(deadline)) {
-    }
-    if (Clock::now() >= deadline) return -1;
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return process_.wait(timeout).value_or(-1);
   }
-
-  void signal(int signo) { kill(pid_, signo); }
-  const std::string& output() const { return output_; }
-
-  // Positions of the lines in the output, to check their order; npos when missing.
-  std::size_t position(const std::string& line) const { return output_.find(line + "\n"); }
+  void signal(int signo) { process_.signal(signo); }
+  // stdout, then stderr (sanitizer reports).
+  std::string output() const { return process_.output(); }
+  // Position of a stdout line, to check the order of events; npos when missing.
+  std::size_t position(const std::string& line) const { return process_.out().find(line + "\n"); }
 
  private:
-  bool read_some(Clock::time_point deadline) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{out_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-    char buffer[4096];
-    const auto n = read(out_, buffer, sizeof buffer);
-    if (n <= 0) return false;
-    output_.append(buffer, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string output_;
+  Process process_;
 };
 
 TEST(SupervisionRunRoot, GivingUpAtEveryLevelEndsTheProcessWithExitCode70) {
