@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/market.hpp"
+#include "market/snapshot.hpp"
 
 namespace autotrader::feed {
 
@@ -28,6 +29,11 @@ struct CandleClosed {
   core::Candle candle;
 };
 
+struct SnapshotUpdate {
+  std::string venue;
+  market::Snapshot snapshot;
+};
+
 struct DataStale {
   std::string venue;
   core::Symbol symbol;
@@ -38,4 +44,5 @@ struct DataStale {
 }  // namespace autotrader::feed
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::feed::CandleClosed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::feed::SnapshotUpdate)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::feed::DataStale)
