@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "market/series.hpp"
+
 namespace autotrader::sim {
 namespace {
 
@@ -35,7 +37,7 @@ double default_start_price(const core::Symbol& symbol) {
 SymbolGenerator::SymbolGenerator(const GeneratorConfig& config, const SymbolSpec& spec)
     : symbol_{spec.symbol},
       interval_{config.interval},
-      origin_{config.origin},
+      open_time_{config.origin},
       interval_ms_{core::duration(config.interval).count()},
       model_{config.model},
       substeps_{std::max(1, config.substeps)},
@@ -123,8 +125,9 @@ core::Candle SymbolGenerator::next() {
   core::Candle candle;
   candle.symbol = symbol_;
   candle.interval = interval_;
-  candle.open_time = next_open_time();
-  candle.close_time = candle.open_time + interval_ms_ - 1;
+  candle.open_time = open_time_;
+  open_time_ = market::next_open_time(interval_, open_time_);
+  candle.close_time = open_time_ - 1;
   candle.open = bar.open;
   candle.high = bar.high;
   candle.low = bar.low;
@@ -141,10 +144,6 @@ core::Candle SymbolGenerator::next() {
 
 void SymbolGenerator::skip(std::uint64_t bars) {
   for (std::uint64_t i = 0; i < bars; ++i) next();
-}
-
-core::TimestampMs SymbolGenerator::next_open_time() const {
-  return origin_ + static_cast<core::TimestampMs>(bars_) * interval_ms_;
 }
 
 MarketGenerator::MarketGenerator(const GeneratorConfig& config) {

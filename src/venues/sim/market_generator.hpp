@@ -9,8 +9,9 @@
 //
 // Determinism: each symbol draws from its own xoshiro256** stream seeded from (seed, symbol
 // name), so the same seed gives the same candles bit for bit on any platform
-// (portable_random.hpp), and adding a symbol never changes another symbol's candles. Bar k of a
-// symbol opens at origin + k * interval.
+// (portable_random.hpp), and adding a symbol never changes another symbol's candles. Bars follow
+// each other without gaps from `origin`, as market::next_open_time spaces them (calendar months
+// for 1M).
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -52,7 +53,7 @@ class SymbolGenerator {
   void skip(std::uint64_t bars);
 
   std::uint64_t bars_generated() const { return bars_; }
-  core::TimestampMs next_open_time() const;
+  core::TimestampMs next_open_time() const { return open_time_; }
   Regime regime() const { return regime_; }
   const core::Symbol& symbol() const { return symbol_; }
 
@@ -66,8 +67,8 @@ class SymbolGenerator {
 
   core::Symbol symbol_;
   core::Interval interval_;
-  core::TimestampMs origin_;
-  std::int64_t interval_ms_;
+  core::TimestampMs open_time_;  // of the next bar
+  std::int64_t interval_ms_;     // a month counts as 30 days here (volatility, volume only)
   RegimeModel model_;
   int substeps_;
   double bar_days_;         // the bar's length in days
