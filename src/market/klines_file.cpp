@@ -205,6 +205,9 @@ Result parse_json(std::string_view text, std::optional<core::Symbol> symbol,
   } catch (const nlohmann::json::parse_error& e) {
     return KlinesFileError{line_at(text, e.byte > 0 ? e.byte - 1 : 0),
                            "invalid JSON: " + std::string{e.what()}};
+  } catch (const nlohmann::json::exception& e) {
+    // A number too large for any JSON type: nlohmann names it but gives no position.
+    return KlinesFileError{1, "invalid JSON: " + std::string{e.what()}};
   }
   if (!document.is_array()) return KlinesFileError{1, "expected a JSON array of kline rows"};
   const std::vector<std::size_t> lines = element_lines(text);
@@ -252,8 +255,9 @@ Result parse_any(std::string_view text, std::optional<core::Symbol> symbol,
   // A UTF-8 byte order mark, as spreadsheet programs write, is not content.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '[')
+  if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{')) {
     return parse_json(text, symbol, interval);
+  }
   return parse_csv(text, symbol, interval);
 }
 

@@ -3,8 +3,8 @@
 // public data dumps (data.binance.vision), for backtests, the `autotrader indicators` command
 // and fixtures. Pure functions; errors are values carrying the 1-based line they were found on.
 //
-// Formats (the format is told by the content: a file whose first non-blank character is '['
-// is JSON, anything else CSV):
+// Formats (the format is told by the content: a file whose first non-blank character is '[' or
+// '{' is JSON, anything else CSV):
 //   JSON  an array of kline rows exactly as the REST API returns them:
 //         [openTime, "open", "high", "low", "close", "volume", closeTime, "quoteVolume",
 //          trades, "takerBuyBase", "takerBuyQuote", "ignore"]
