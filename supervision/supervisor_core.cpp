@@ -123,7 +123,9 @@ void SupervisorCore::start() {
 
 caf::error SupervisorCore::try_start(Child& child, bool is_restart) {
   child.restart_ticket = 0;
-  ++child.instance;
+  // Supervisor-wide, so a child removed and added again under the same id never matches the
+  // timers and heartbeat replies of its predecessor.
+  child.instance = ++next_instance_;
   if (is_restart) ++child.restart_count;
   if (auto err = driver_.start(spec_for_start(child.spec))) return err;
   child.alive = true;
@@ -414,6 +416,7 @@ void SupervisorCore::on_timer(const Timer& timer) {
       }
       break;
     case Timer::Kind::kill_deadline:
+      if (c->state != ChildState::stopping) break;  // it died and was started again meanwhile
       escalate_now(caf::make_error(
           errc::unkillable_child, spec_.id, c->spec.id,
           "still alive " + ms_text(kill_deadline(*c)) +

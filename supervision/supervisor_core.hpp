@@ -146,6 +146,7 @@ class SupervisorCore {
   std::optional<StopSequence> sequence_;
   std::deque<Deferred> deferred_;
   std::uint64_t next_ticket_ = 0;
+  std::uint64_t next_instance_ = 0;  // instance numbers of all children, never reused
   bool terminating_ = false;
   bool escalate_ = false;  // the termination is our own decision: report it as escalated
   bool done_ = false;

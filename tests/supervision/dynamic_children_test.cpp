@@ -71,6 +71,33 @@ TEST_F(SupervisionTest, RemovedChildIsStoppedPerItsShutdownThenDeleted) {
   ASSERT_EQ(children(root).size(), 1u);
 }
 
+// A child removed and added again under the same id must not inherit its predecessor's timers:
+// a stale kill deadline used to declare the new, healthy child unkillable (process exit 70).
+TEST_F(SupervisionTest, ChildAddedAgainAfterABrutalRemovalIsNotDeclaredUnkillable) {
+  auto root = start(
+      spec("root", Strategy::one_for_one, {child("a", Restart::permanent, Shutdown::brutal())}));
+  EXPECT_EQ(call(root, remove("a")), caf::none);
+  EXPECT_EQ(call(root, add(child("a"))), caf::none);
+  EXPECT_EQ(info(root, "a").state, ChildState::running);
+  advance(std::chrono::seconds(5));  // the old child's kill deadline
+  EXPECT_EQ(root_exit(root), caf::sec::request_timeout) << render_reason(root_exit(root));
+  EXPECT_EQ(info(root, "a").state, ChildState::running);
+}
+
+TEST_F(SupervisionTest, ChildAddedAgainAfterAKilledRemovalIsNotDeclaredUnkillable) {
+  auto root = start(spec("root", Strategy::one_for_one,
+                         {child("a", Restart::permanent, Shutdown::after(1s), true)}));
+  caf::scoped_actor asker{sys};
+  asker->send(root, remove_child_atom::value, std::string{"a"});
+  run();
+  advance(1s);  // it ignored user_shutdown and is killed; a kill deadline is armed
+  EXPECT_EQ(children(root).size(), 0u);
+  EXPECT_EQ(call(root, add(child("a"))), caf::none);
+  advance(1s);
+  EXPECT_EQ(root_exit(root), caf::sec::request_timeout) << render_reason(root_exit(root));
+  EXPECT_EQ(recorder->count(Kind::child_started, "a"), 2u);
+}
+
 TEST_F(SupervisionTest, RemovingAnUnknownChildFails) {
   auto root = start(spec("root", Strategy::one_for_one, {child("a")}));
   EXPECT_EQ(render_reason(call(root, remove("zz"))), "supervisor.unknown_child: root: zz");
