@@ -15,6 +15,10 @@
 namespace autotrader::config {
 namespace {
 
+// Durations are used with millisecond resolution; anything shorter would become 0 and turn a
+// timeout into "fail at once" (a crash loop that `config check` would not have caught).
+constexpr double kMinDuration = 0.001;
+
 using nlohmann::json;
 
 template <typename T>
@@ -60,9 +64,6 @@ Field top_field() {
 
 Bound closed(double value) {
   return Bound{value, true};
-}
-Bound open(double value) {
-  return Bound{value, false};
 }
 
 KeySpec key(std::string path, ValueType type, json default_value, std::string description,
@@ -171,7 +172,7 @@ std::vector<KeySpec> build_schema() {
   keys.push_back(integer_key("http.max_header_bytes", 16'384, closed(1024), closed(1'048'576),
                              "Largest request header block the HTTP API accepts.",
                              field<&S::http, &HttpSettings::max_header_bytes>()));
-  keys.push_back(number_key("http.request_timeout_seconds", 10, open(0), closed(300),
+  keys.push_back(number_key("http.request_timeout_seconds", 10, closed(kMinDuration), closed(300),
                             "Longest time one HTTP request may take.",
                             field<&S::http, &HttpSettings::request_timeout>()));
   keys.push_back(integer_key("http.max_connections", 64, closed(1), closed(10'000),
@@ -183,7 +184,7 @@ std::vector<KeySpec> build_schema() {
       "Restarts of one child allowed within period_seconds before its supervisor gives up and "
       "escalates.",
       field<&S::supervision, &SupervisionSettings::max_restarts>()));
-  keys.push_back(number_key("supervision.period_seconds", 60, open(0), closed(86'400),
+  keys.push_back(number_key("supervision.period_seconds", 60, closed(kMinDuration), closed(86'400),
                             "Window in which max_restarts is counted.",
                             field<&S::supervision, &SupervisionSettings::period>()));
   keys.push_back(number_key("supervision.backoff_min_seconds", 0.5, closed(0), closed(3600),
@@ -198,17 +199,19 @@ std::vector<KeySpec> build_schema() {
       "Share of random jitter in each restart delay, so children do not restart in lockstep.",
       field<&S::supervision, &SupervisionSettings::backoff_random_factor>()));
   keys.push_back(number_key(
-      "supervision.reset_after_seconds", 60, open(0), closed(86'400),
+      "supervision.reset_after_seconds", 60, closed(kMinDuration), closed(86'400),
       "Time a restarted child must run without failing before its delay starts again from the "
       "minimum.",
       field<&S::supervision, &SupervisionSettings::reset_after>()));
-  keys.push_back(number_key("supervision.shutdown_timeout_seconds", 5, open(0), closed(600),
-                            "Time children get to stop cleanly at shutdown.",
+  keys.push_back(number_key("supervision.shutdown_timeout_seconds", 5, closed(kMinDuration),
+                            closed(120), "Time children get to stop cleanly at shutdown.",
                             field<&S::supervision, &SupervisionSettings::shutdown_timeout>()));
-  keys.push_back(number_key("supervision.heartbeat_interval_seconds", 5, open(0), closed(3600),
+  keys.push_back(number_key("supervision.heartbeat_interval_seconds", 5, closed(kMinDuration),
+                            closed(3600),
                             "How often a supervisor checks that its children are alive.",
                             field<&S::supervision, &SupervisionSettings::heartbeat_interval>()));
-  keys.push_back(number_key("supervision.heartbeat_timeout_seconds", 5, open(0), closed(3600),
+  keys.push_back(number_key("supervision.heartbeat_timeout_seconds", 5, closed(kMinDuration),
+                            closed(3600),
                             "Time without a heartbeat reply after which a child counts as hung.",
                             field<&S::supervision, &SupervisionSettings::heartbeat_timeout>()));
 

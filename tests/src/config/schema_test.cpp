@@ -82,7 +82,7 @@ TEST(Schema, Lookups) {
 
 TEST(Schema, RangeText) {
   EXPECT_EQ(range_text(*find_key("http.port")), "[0, 65535]");
-  EXPECT_EQ(range_text(*find_key("http.request_timeout_seconds")), "(0, 300]");
+  EXPECT_EQ(range_text(*find_key("http.request_timeout_seconds")), "[0.001, 300]");
   EXPECT_EQ(range_text(*find_key("log.file_max_bytes")), "[65536, 1073741824]");
   EXPECT_EQ(range_text(*find_key("supervision.backoff_min_seconds")), "[0, 3600]");
   EXPECT_EQ(range_text(*find_key("http.bind")), "");
