@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -245,6 +246,31 @@ TEST(Decimal, RandomValuesRoundTripAndKeepIdentities) {
     ASSERT_EQ(Decimal::from_double(a.to_double(), a.scale(), Rounding::half_even), a)
         << a.to_string();
   }
+}
+
+// Decimal::parse reads venue strings: arbitrary text must never crash it (ASan and UBSan
+// watch), and whatever it accepts must print back to text that parses to the same value.
+TEST(Decimal, ArbitraryTextParsesToARoundTrippingValueOrNothing) {
+  std::mt19937_64 rng{0x5eed'dec2};
+  static constexpr char alphabet[] = "0123456789000.-+e ";
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text(rng() % 30, ' ');
+    for (char& c : text) c = alphabet[rng() % (sizeof(alphabet) - 1)];
+    const auto value = Decimal::parse(text);
+    if (!value) continue;
+    ++accepted;
+    ASSERT_EQ(Decimal::parse(value->to_string()), value) << text;
+    ASSERT_LE(value->scale(), Decimal::max_scale) << text;
+  }
+  EXPECT_GT(accepted, 100);
+}
+
+TEST(Decimal, LongInputsAreHandledByValueNotLength) {
+  EXPECT_EQ(Decimal::parse(std::string(10000, '0') + "1.5"), d("1.5"));
+  EXPECT_EQ(Decimal::parse("2." + std::string(10000, '0')), d("2"));
+  EXPECT_FALSE(Decimal::parse("0." + std::string(10000, '0') + "1").has_value());
+  EXPECT_FALSE(Decimal::parse(std::string(10000, '9')).has_value());
 }
 
 }  // namespace
