@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "core/fault.hpp"
 #include "supervision/supervisor.hpp"
 
 namespace autotrader::actors {
@@ -13,6 +14,12 @@ struct HttpActorState {
 };
 
 caf::behavior http_actor(caf::stateful_actor<HttpActorState>* self, HttpActorConfig config) {
+  try {
+    core::fault::point("http.start");
+  } catch (const std::exception& e) {
+    self->quit(caf::make_error(caf::sec::runtime_error, std::string{e.what()}));
+    return {};
+  }
   auto server = std::make_shared<net::HttpServer>(config.options, config.registry, config.log);
   for (auto& route : config.routes) {
     server->route(route.method, route.path, std::move(route.handler));

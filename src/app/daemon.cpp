@@ -9,6 +9,7 @@
 #include <random>
 #include <system_error>
 
+#include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
@@ -17,9 +18,12 @@
 #include "actors/http/http_actor.hpp"
 #include "app/actor_system.hpp"
 #include "app/cli.hpp"
+#include "app/redacting_observer.hpp"
 #include "app/supervision_metrics.hpp"
 #include "config/loader.hpp"
+#include "config/schema.hpp"
 #include "core/clock.hpp"
+#include "core/fault.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "net/metrics_endpoint.hpp"
@@ -129,6 +133,20 @@ void register_build_info(prometheus::Registry& registry) {
       .Set(1);
 }
 
+// Counts every firing of an armed fault point; the armed points export 0 from the start.
+void count_fault_injections(std::shared_ptr<prometheus::Registry> registry,
+                            const std::vector<std::string>& armed_points) {
+  auto& family = prometheus::BuildCounter()
+                     .Name("autotrader_fault_injections_total")
+                     .Help("Firings of named fault points armed by AUTOTRADER_FAULTS")
+                     .Register(*registry);
+  for (const auto& point : armed_points) family.Add({{"point", point}});
+  // The listener is process-wide: it keeps the registry (which owns the family) alive.
+  core::fault::set_listener([registry, &family](const std::string& point) {
+    family.Add({{"point", point}}).Increment();
+  });
+}
+
 // Logs a fatal start-up problem once where the operator looks: the console logger when it is on
 // (it writes to stderr), stderr directly otherwise; the log file gets it in both cases.
 int fail(const config::Settings& settings, int code, const std::string& message) {
@@ -155,6 +173,12 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   }
   const auto& settings = loaded.settings;
   for (auto value : loaded.secrets.values()) core::log::register_secret(value);
+  if (auto it = environment.find(std::string{config::faults_env}); it != environment.end()) {
+    if (auto error = core::fault::parse_and_arm(it->second)) {
+      std::cerr << "autotrader: " << config::faults_env << ": " << *error << '\n';
+      return exit_config;
+    }
+  }
 
   if (auto error = prepare_data_dir(settings.data_dir)) {
     std::cerr << "autotrader: " << *error << '\n';
@@ -176,10 +200,14 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   std::shared_ptr<const core::Clock> clock = std::make_shared<core::SystemClock>();
   auto registry = std::make_shared<prometheus::Registry>();
   register_build_info(*registry);
+  auto armed = core::fault::armed_points();
+  count_fault_injections(registry, armed);
+  for (const auto& point : armed)
+    log->warn("fault point {} is armed ({})", point, config::faults_env);
   auto tree = std::make_shared<supervision::TreeView>();
   auto metrics = std::make_shared<SupervisionMetrics>(*registry, core::log::get("supervision"));
-  auto observers = std::make_shared<supervision::ObserverList>(
-      std::vector<std::shared_ptr<supervision::Observer>>{tree, metrics});
+  auto observers = std::make_shared<RedactingObserver>(std::make_shared<supervision::ObserverList>(
+      std::vector<std::shared_ptr<supervision::Observer>>{tree, metrics}));
   auto seed = std::random_device{}();
   auto spec = daemon_tree(settings, registry, tree, observers, clock, seed);
   metrics->preregister(spec);

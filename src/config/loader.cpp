@@ -70,7 +70,7 @@ std::vector<std::string> key_candidates() {
 }
 
 std::vector<std::string> variable_candidates() {
-  std::vector<std::string> out{std::string{config_file_env}};
+  std::vector<std::string> out{std::string{config_file_env}, std::string{faults_env}};
   for (const auto& spec : schema()) {
     out.push_back(env_name(spec.path));
     out.insert(out.end(), spec.env_aliases.begin(), spec.env_aliases.end());
@@ -296,7 +296,8 @@ class Loader {
     } else if (const auto* secret = find_secret(variable.name)) {
       // An empty variable does not clear a value from a lower source.
       if (!variable.value.empty()) result_.secrets.*secret->member = core::Secret{variable.value};
-    } else if (variable.name != config_file_env && starts_with(variable.name, env_prefix)) {
+    } else if (variable.name != config_file_env && variable.name != faults_env &&
+               starts_with(variable.name, env_prefix)) {
       // Reported by name only: the value may be a secret set under a misspelt name.
       std::string message = "unknown variable " + variable.name;
       if (auto suggestion = closest(variable.name, variable_candidates())) {

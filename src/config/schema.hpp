@@ -18,6 +18,8 @@ namespace autotrader::config {
 inline constexpr std::string_view env_prefix = "AUTOTRADER_";
 // Names the config file when --config is not given.
 inline constexpr std::string_view config_file_env = "AUTOTRADER_CONFIG";
+// Named fault points to arm (core/fault.hpp); read by the daemon from the environment only.
+inline constexpr std::string_view faults_env = "AUTOTRADER_FAULTS";
 
 enum class ValueType { string, boolean, integer, number, enumeration };
 

@@ -92,6 +92,11 @@ class RedactingSink final : public spdlog::sinks::sink {
     redactor_.add(value);
   }
 
+  std::string redact(std::string_view text) {
+    std::lock_guard lock{mutex_};
+    return redactor_.apply(text);
+  }
+
  private:
   void forward(const spdlog::details::log_msg& msg) {
     for (const auto& sink : sinks_) {
@@ -228,6 +233,10 @@ std::shared_ptr<spdlog::logger> get(std::string_view component) {
 
 void register_secret(std::string_view value) {
   state().sink->add_secret(value);
+}
+
+std::string redact(std::string_view text) {
+  return state().sink->redact(text);
 }
 
 void shutdown() {

@@ -62,6 +62,10 @@ std::shared_ptr<spdlog::logger> get(std::string_view component);
 // core::Redactor::min_length are ignored.
 void register_secret(std::string_view value);
 
+// `text` with every registered secret replaced by "[redacted]": for text that leaves the process
+// other than through a logger (API answers built from error messages, exit reasons).
+std::string redact(std::string_view text);
+
 // Flushes every logger and closes the log file; later lines go to stderr.
 void shutdown();
 

@@ -119,6 +119,17 @@ TEST(BadInput, PortAlreadyInUse) {
   expect_no_crash_output(result);
 }
 
+TEST(BadInput, MalformedFaultSpecIsAConfigurationError) {
+  DaemonFixture daemon;
+  daemon.env["AUTOTRADER_FAULTS"] = "http.start=explode";
+  auto result = daemon.run({"run"});
+  EXPECT_EQ(result.exit_code, 78);
+  EXPECT_EQ(result.err,
+            "autotrader: AUTOTRADER_FAULTS: 'http.start': unknown action 'explode' (throw or "
+            "abort)\n");
+  expect_no_crash_output(result);
+}
+
 TEST(BadInput, UnwritableDataDirectory) {
   DaemonFixture daemon;
   // Root can write anywhere chmod allows nothing, so block the path with a regular file instead.

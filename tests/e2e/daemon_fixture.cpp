@@ -49,6 +49,20 @@ CommandResult DaemonFixture::run(const std::vector<std::string>& args,
   return result;
 }
 
+std::optional<std::uint16_t> wait_for_http_port(Process& daemon) {
+  auto line = daemon.wait_for_line("HTTP server listening on ", kStartDeadline);
+  if (!line) return std::nullopt;
+  auto colon = line->rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  try {
+    auto port = std::stoul(line->substr(colon + 1));
+    if (port == 0 || port > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 CommandResult promtool_check_metrics(const std::string& exposition) {
   ProcessOptions options;
   options.argv = {"/usr/bin/promtool", "check", "metrics"};

@@ -36,6 +36,10 @@ class DaemonFixture {
   std::string dir_;
 };
 
+// Waits for the daemon's "HTTP server listening on ADDRESS:PORT" line and returns the port, so
+// tests start the daemon on port 0 and never race another test for a port.
+std::optional<std::uint16_t> wait_for_http_port(Process& daemon);
+
 // Runs `promtool check metrics` on an exposition; returns promtool's output and exit code.
 CommandResult promtool_check_metrics(const std::string& exposition);
 

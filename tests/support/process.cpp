@@ -143,6 +143,26 @@ bool Process::wait_for_output(std::string_view needle, std::chrono::milliseconds
   return true;
 }
 
+std::optional<std::string> Process::wait_for_line(std::string_view needle,
+                                                  std::chrono::milliseconds deadline) {
+  auto until = Clock::now() + deadline;
+  auto complete_line = [needle](const std::string& text) -> std::optional<std::string> {
+    auto at = text.find(needle);
+    if (at == std::string::npos) return std::nullopt;
+    auto end = text.find('\n', at);
+    if (end == std::string::npos) return std::nullopt;
+    auto begin = text.rfind('\n', at);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    return text.substr(begin, end - begin);
+  };
+  for (;;) {
+    if (auto line = complete_line(out_)) return line;
+    if (auto line = complete_line(err_)) return line;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0 || !pump(left)) return std::nullopt;
+  }
+}
+
 std::optional<int> Process::wait(std::chrono::milliseconds deadline) {
   auto until = Clock::now() + deadline;
   while (!exit_code_) {

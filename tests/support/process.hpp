@@ -28,6 +28,10 @@ class Process {
 
   // Reads output until `needle` appears in stdout+stderr or the deadline passes.
   bool wait_for_output(std::string_view needle, std::chrono::milliseconds deadline);
+  // Waits until a whole line (newline included) containing `needle` has arrived on stdout or
+  // stderr and returns it without the newline; nullopt on timeout or end of output.
+  std::optional<std::string> wait_for_line(std::string_view needle,
+                                           std::chrono::milliseconds deadline);
   // Waits for the exit; returns the exit code, 128+signal for a signal death, nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds deadline);
   void signal(int sig);

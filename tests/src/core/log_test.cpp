@@ -52,6 +52,13 @@ class LogTest : public ::testing::Test {
   fs::path dir_;
 };
 
+TEST_F(LogTest, RedactAppliesTheRegisteredSecretsToAnyText) {
+  register_secret("api-token-5d1e0c7b");
+  EXPECT_EQ(redact("exit: auth failed for api-token-5d1e0c7b (x)"),
+            "exit: auth failed for [redacted] (x)");
+  EXPECT_EQ(redact("nothing secret here"), "nothing secret here");
+}
+
 TEST_F(LogTest, RedactsRegisteredSecretInFile) {
   ASSERT_FALSE(init(options()).has_value());
   register_secret("sk-live-0123456789");
