@@ -29,7 +29,10 @@ struct Event {
   bool abnormal = false;
   std::chrono::nanoseconds delay{0};
   std::uint64_t restart_count = 0;
-  std::chrono::steady_clock::time_point at;  // the supervisor's actor clock (virtual in tests)
+  std::chrono::steady_clock::time_point at;
+  // The child is a nested supervisor (its own events carry its id as `supervisor`). Worker ids
+  // need only be unique under their supervisor, so tree views nest only flagged children.
+  bool child_is_supervisor = false;  // the supervisor's actor clock (virtual in tests)
 };
 
 const char* to_string(Event::Kind kind);

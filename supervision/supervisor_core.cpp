@@ -73,8 +73,12 @@ void SupervisorCore::emit(Event::Kind kind, const std::string& child, std::strin
                           bool abnormal, std::chrono::nanoseconds delay,
                           std::uint64_t restart_count) {
   if (!spec_.observer) return;
-  spec_.observer->on_event(Event{kind, spec_.id, child, std::move(reason), abnormal, delay,
-                                 restart_count, driver_.now()});
+  Event event{kind,     spec_.id, child,         std::move(reason),
+              abnormal, delay,    restart_count, driver_.now()};
+  if (const Child* c = child.empty() ? nullptr : find(child)) {
+    event.child_is_supervisor = c->spec.supervisor != nullptr;
+  }
+  spec_.observer->on_event(event);
 }
 
 void SupervisorCore::arm(Timer::Kind kind, const std::string& child, std::uint64_t tag,

@@ -22,7 +22,7 @@ void TreeView::mark_subtree_stopped(const std::string& supervisor, std::set<std:
     return;  // not a supervisor, or an id cycle from non-unique ids
   for (auto& child : it->second.children) {
     child.state = "stopped";
-    mark_subtree_stopped(child.id, seen);
+    if (child.supervisor) mark_subtree_stopped(child.id, seen);
   }
 }
 
@@ -32,7 +32,9 @@ void TreeView::erase_subtree(const std::string& supervisor) {
   auto children = std::move(it->second.children);
   supervisors_.erase(it);  // erased before recursing: an id cycle ends here
   order_.erase(std::remove(order_.begin(), order_.end(), supervisor), order_.end());
-  for (const auto& child : children) erase_subtree(child.id);
+  for (const auto& child : children) {
+    if (child.supervisor) erase_subtree(child.id);
+  }
 }
 
 void TreeView::on_event(const Event& event) {
@@ -52,6 +54,7 @@ void TreeView::on_event(const Event& event) {
       n.state = "running";
       n.restart_count = event.restart_count;
       n.started_at = event.at;
+      n.supervisor = event.child_is_supervisor;
       break;
     }
     case Kind::child_exited:
@@ -59,8 +62,10 @@ void TreeView::on_event(const Event& event) {
       auto& n = node(event.supervisor, event.child);
       n.state = "stopped";
       n.last_exit_reason = event.reason;
-      std::set<std::string> seen;
-      mark_subtree_stopped(event.child, seen);
+      if (n.supervisor) {
+        std::set<std::string> seen;
+        mark_subtree_stopped(event.child, seen);
+      }
       break;
     }
     case Kind::restart_scheduled: {
@@ -73,14 +78,17 @@ void TreeView::on_event(const Event& event) {
       node(event.supervisor, event.child).state = "stopping";
       break;
     case Kind::child_removed: {
+      bool was_supervisor = false;
       auto it = supervisors_.find(event.supervisor);
       if (it != supervisors_.end()) {
         auto& children = it->second.children;
-        children.erase(std::remove_if(children.begin(), children.end(),
-                                      [&](const Node& n) { return n.id == event.child; }),
-                       children.end());
+        auto removed = std::remove_if(children.begin(), children.end(),
+                                      [&](const Node& n) { return n.id == event.child; });
+        was_supervisor =
+            std::any_of(removed, children.end(), [](const Node& n) { return n.supervisor; });
+        children.erase(removed, children.end());
       }
-      if (event.child != event.supervisor) erase_subtree(event.child);
+      if (was_supervisor && event.child != event.supervisor) erase_subtree(event.child);
       break;
     }
     case Kind::gave_up:
@@ -106,7 +114,7 @@ nlohmann::json TreeView::supervisor_json(const std::string& id,
                        {"restart_count", child.restart_count},
                        {"last_exit_reason", child.last_exit_reason},
                        {"uptime_seconds", uptime}};
-    if (supervisors_.count(child.id)) {
+    if (child.supervisor && supervisors_.count(child.id)) {
       auto nested = supervisor_json(child.id, now, visited);
       if (nested.contains("strategy")) row["strategy"] = nested["strategy"];
       row["children"] = nested["children"];
@@ -121,7 +129,7 @@ nlohmann::json TreeView::to_json(std::chrono::steady_clock::time_point now) cons
   std::set<std::string> children;
   for (const auto& [id, sup] : supervisors_)
     for (const auto& child : sup.children)
-      if (child.id != id) children.insert(child.id);
+      if (child.supervisor && child.id != id) children.insert(child.id);
   for (const auto& id : order_) {
     if (!children.count(id)) {
       std::set<std::string> visited;

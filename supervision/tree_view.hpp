@@ -32,6 +32,7 @@ class TreeView final : public Observer {
     std::uint64_t restart_count = 0;
     std::string last_exit_reason;
     std::chrono::steady_clock::time_point started_at{};
+    bool supervisor = false;  // a nested supervisor: its node in supervisors_ holds its children
   };
   struct Supervisor {
     std::string strategy;
