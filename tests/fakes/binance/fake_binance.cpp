@@ -1,5 +1,6 @@
 #include "tests/fakes/binance/fake_binance.hpp"
 
+#include <cassert>
 #include <fstream>
 #include <sstream>
 
@@ -214,6 +215,10 @@ bool WsControl::wait_for_messages(std::size_t count, std::chrono::milliseconds t
 }
 bool WsControl::wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout) const {
   return fake_.impl_->state_.wait_for_pongs(count, timeout);
+}
+
+bool WsControl::wait_for_no_connections(std::chrono::milliseconds timeout) const {
+  return fake_.impl_->state_.wait_for_no_connections(timeout);
 }
 
 void WsControl::drop_all() {

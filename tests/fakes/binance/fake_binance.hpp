@@ -107,6 +107,8 @@ class WsControl {
   bool wait_until_subscribed(const std::string& stream, std::chrono::milliseconds timeout) const;
   bool wait_for_messages(std::size_t count, std::chrono::milliseconds timeout) const;
   bool wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout) const;
+  // Until no connection is left at all, silent ones included.
+  bool wait_for_no_connections(std::chrono::milliseconds timeout) const;
 
   // Faults on every open connection; each affected connection counts once.
   void drop_all();                  // close TCP abruptly (no close frame)

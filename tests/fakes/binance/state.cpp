@@ -297,4 +297,8 @@ bool State::wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout)
   return wait(timeout, [&] { return pongs_received_ >= count; });
 }
 
+bool State::wait_for_no_connections(std::chrono::milliseconds timeout) const {
+  return wait(timeout, [&] { return connections_.empty(); });
+}
+
 }  // namespace autotrader::fakes::binance

@@ -81,6 +81,7 @@ class State {
   bool wait_until_subscribed(const std::string& stream, std::chrono::milliseconds timeout) const;
   bool wait_for_messages(std::size_t count, std::chrono::milliseconds timeout) const;
   bool wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout) const;
+  bool wait_for_no_connections(std::chrono::milliseconds timeout) const;
 
  private:
   struct Script {
