@@ -316,6 +316,16 @@ class Loader {
             fmt::format("{} is less than {} ({}, from {})", seconds_text(supervision.backoff_max),
                         min_key, seconds_text(supervision.backoff_min), result_.origins[min_key]));
     }
+    const auto& settings = result_.settings;
+    if (!settings.sim.replay_file.empty() &&
+        settings.sim.replay_file.find("{symbol}") == std::string::npos &&
+        settings.market.symbols.size() != 1) {
+      const std::string key = "sim.replay_file";
+      error(key, result_.origins[key],
+            fmt::format("names one file for {} symbols of market.symbols (from {}); put {{symbol}} "
+                        "in the path for a file per symbol, or name one symbol",
+                        settings.market.symbols.size(), result_.origins["market.symbols"]));
+    }
   }
 
   // Defence in depth: no message may carry a secret value, whatever produced it.

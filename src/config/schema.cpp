@@ -8,9 +8,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <set>
 #include <type_traits>
 
 #include <fmt/format.h>
+
+#include "core/market.hpp"
 
 namespace autotrader::config {
 namespace {
@@ -135,6 +138,42 @@ std::optional<std::string> check_ip_address(const json& value) {
   return "must be an IPv4 or IPv6 address";
 }
 
+KeySpec list_key(std::string path, std::vector<std::string> default_value,
+                 std::optional<std::string> (*check)(const json&), std::string rule,
+                 std::string description, Field field) {
+  auto spec = key(std::move(path), ValueType::string_list, std::move(default_value),
+                  std::move(description), std::move(field));
+  spec.check = check;
+  spec.rule = std::move(rule);
+  return spec;
+}
+
+// Messages name the position of a bad item, never its text (it could be a misplaced secret).
+std::optional<std::string> check_symbols(const json& value) {
+  if (value.empty()) return "must name at least one symbol";
+  if (value.size() > 100) return "names more than 100 symbols";
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto symbol = core::Symbol::parse(value[i].get<std::string>());
+    if (!symbol) return fmt::format("item {} is not a symbol", i + 1);
+    if (!seen.insert(symbol->str()).second) return fmt::format("item {} repeats a symbol", i + 1);
+  }
+  return std::nullopt;
+}
+
+// 0 switches something off; anything else is a duration, which must be at least 1 ms.
+std::optional<std::string> check_zero_or_duration(const json& value) {
+  const double seconds = value.get<double>();
+  if (seconds == 0 || seconds >= kMinDuration) return std::nullopt;
+  return "must be 0 or at least 0.001";
+}
+
+std::optional<std::string> check_interval(const json& value) {
+  if (core::parse_interval(value.get<std::string>())) return std::nullopt;
+  return "must be a Binance interval name (1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, "
+         "3d, 1w, 1M)";
+}
+
 std::vector<std::string> level_choices() {
   return {core::log::level_names.begin(), core::log::level_names.end()};
 }
@@ -214,6 +253,46 @@ std::vector<KeySpec> build_schema() {
                             closed(3600),
                             "Time without a heartbeat reply after which a child counts as hung.",
                             field<&S::supervision, &SupervisionSettings::heartbeat_timeout>()));
+
+  keys.push_back(
+      list_key("market.symbols", {"BTCUSDT", "ETHUSDT", "SOLUSDT"}, check_symbols,
+               "1 to 100 distinct symbols: letters, digits, '.', '-', '_', at most 23 characters",
+               "Symbols the market-data feeds deliver, as the venue names them (Binance: BTCUSDT). "
+               "Lower case is accepted and upper-cased. In the environment: comma-separated.",
+               field<&S::market, &MarketSettings::symbols>()));
+  keys.push_back(string_key("market.interval", "1m", check_interval,
+                            "a Binance interval name: 1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, "
+                            "8h, 12h, 1d, 3d, 1w, 1M",
+                            "Candle interval of every feed (case matters: 1m is a minute, 1M a "
+                            "month).",
+                            field<&S::market, &MarketSettings::interval>()));
+  keys.push_back(number_key(
+      "market.stale_after_seconds", 30, closed(kMinDuration), closed(86'400),
+      "A symbol without market data for longer than this is stale: subscribers are told (risk "
+      "takes no new entries on it) and autotrader_feed_stale is 1. The simulator, which sends "
+      "one message per candle, uses at least two of its bar periods.",
+      field<&S::market, &MarketSettings::stale_after>()));
+
+  keys.push_back(integer_key(
+      "sim.seed", 42, closed(0), closed(9'007'199'254'740'991),
+      "Seed of the built-in simulated market: the same seed gives the same candles, bit for bit.",
+      field<&S::sim, &SimSettings::seed>()));
+  auto bar_period = number_key(
+      "sim.bar_period_seconds", 0.1, closed(0), closed(86'400),
+      "Real time per simulated candle: 0.1 plays a 1m candle every 100 ms, so data and "
+      "decisions show within seconds; 0 runs in real time (a candle closes when its interval "
+      "ends on the wall clock).",
+      field<&S::sim, &SimSettings::bar_period>());
+  bar_period.check = check_zero_or_duration;
+  bar_period.rule = "0, or at least 0.001";
+  keys.push_back(std::move(bar_period));
+  keys.push_back(string_key(
+      "sim.replay_file", "", nullptr, "",
+      "A Binance klines file to replay instead of generating candles: the JSON array of "
+      "GET /api/v3/klines or the CSV of data.binance.vision. {symbol} in the path stands for "
+      "each of market.symbols (data/{symbol}-1m.json); without it, market.symbols must name "
+      "exactly one symbol. Empty: generate.",
+      field<&S::sim, &SimSettings::replay_file>()));
 
   keys.push_back(bool_key(
       "trading.autonomous", false,
@@ -319,6 +398,8 @@ std::string type_name(ValueType type) {
       return "number";
     case ValueType::enumeration:
       return "enum";
+    case ValueType::string_list:
+      return "list of strings";
   }
   return "unknown";
 }
@@ -347,6 +428,15 @@ std::optional<std::string> validate(const KeySpec& spec, const json& value) {
       break;
     case ValueType::number:
       if (!value.is_number()) return "expected a number, got " + kind_of(value);
+      break;
+    case ValueType::string_list:
+      if (!value.is_array()) return "expected an array of strings, got " + kind_of(value);
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_string()) {
+          return fmt::format("expected an array of strings, item {} is {}", i + 1,
+                             kind_of(value[i]));
+        }
+      }
       break;
   }
   if (value.is_number() && !within(value.get<double>(), spec)) {
@@ -393,6 +483,18 @@ std::variant<json, std::string> parse_text(const KeySpec& spec, std::string_view
         return std::string{"not a number"};
       }
       return json(value);
+    }
+    case ValueType::string_list: {
+      json items = json::array();
+      if (trim(text).empty()) return items;
+      std::size_t start = 0;
+      for (;;) {
+        const auto comma = text.find(',', start);
+        items.push_back(std::string{trim(text.substr(start, comma - start))});
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+      return items;
     }
   }
   return std::string{"unsupported type"};

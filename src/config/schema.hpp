@@ -21,7 +21,8 @@ inline constexpr std::string_view config_file_env = "AUTOTRADER_CONFIG";
 // Named fault points to arm (core/fault.hpp); read by the daemon from the environment only.
 inline constexpr std::string_view faults_env = "AUTOTRADER_FAULTS";
 
-enum class ValueType { string, boolean, integer, number, enumeration };
+// string_list: a JSON array of strings in the file; comma-separated in the environment.
+enum class ValueType { string, boolean, integer, number, enumeration, string_list };
 
 struct Bound {
   double value;
@@ -69,8 +70,8 @@ std::string range_text(const KeySpec& spec);
 std::optional<std::string> validate(const KeySpec& spec, const nlohmann::json& value);
 
 // Turns environment text into a JSON value of the key's type (bools: true/false/1/0/yes/no and
-// enumerations case-insensitive). Returns the JSON value, or a message that never repeats the
-// text. validate() still has to check the result.
+// enumerations case-insensitive; lists: comma-separated items, each trimmed). Returns the JSON
+// value, or a message that never repeats the text. validate() still has to check the result.
 std::variant<nlohmann::json, std::string> parse_text(const KeySpec& spec, std::string_view text);
 
 // The built-in defaults in the layout of the config file.

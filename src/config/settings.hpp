@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,18 @@ struct SupervisionSettings {
   std::chrono::nanoseconds heartbeat_timeout = std::chrono::seconds{5};
 };
 
+struct MarketSettings {
+  std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
+  std::string interval = "1m";  // a Binance interval name (core::parse_interval)
+  std::chrono::nanoseconds stale_after = std::chrono::seconds{30};
+};
+
+struct SimSettings {
+  std::uint64_t seed = 42;
+  std::chrono::nanoseconds bar_period = std::chrono::milliseconds{100};  // 0: real time
+  std::string replay_file;  // empty: the generator; "{symbol}" stands for each symbol
+};
+
 struct TradingSettings {
   bool autonomous = false;
 };
@@ -56,6 +69,8 @@ struct Settings {
   LogSettings log;
   HttpSettings http;
   SupervisionSettings supervision;
+  MarketSettings market;
+  SimSettings sim;
   TradingSettings trading;
   LlmSettings llm;
 };

@@ -34,7 +34,15 @@ std::vector<std::string> all_variable_names() {
 }
 
 std::string default_text(const KeySpec& spec) {
+  if (spec.default_value == "") return "\"\"";
   if (spec.default_value.is_string()) return spec.default_value.get<std::string>();
+  if (spec.default_value.is_array()) {  // as in the environment: comma-separated
+    std::string text;
+    for (const auto& item : spec.default_value) {
+      text += (text.empty() ? "" : ",") + item.get<std::string>();
+    }
+    return text;
+  }
   if (spec.default_value.is_number_float()) {
     return fmt::format("{}", spec.default_value.get<double>());
   }

@@ -189,6 +189,30 @@ TEST_F(LoaderTest, EnvironmentTextIsParsedPerType) {
   EXPECT_EQ(result.settings.http.bind, "0.0.0.0");
 }
 
+TEST_F(LoaderTest, MarketAndSimulatorKeysFromFileAndEnvironment) {
+  const auto file = dir_.write("custom.json", R"({
+  "market": {"symbols": ["btcusdt", "ETHUSDT"], "interval": "5m", "stale_after_seconds": 12.5},
+  "sim": {"seed": 7, "bar_period_seconds": 0, "replay_file": "data/{symbol}-5m.csv"}
+})");
+  auto result = load_with({}, file);
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.market.symbols, (std::vector<std::string>{"btcusdt", "ETHUSDT"}));
+  EXPECT_EQ(result.settings.market.interval, "5m");
+  EXPECT_EQ(result.settings.market.stale_after, 12'500ms);
+  EXPECT_EQ(result.settings.sim.seed, 7u);
+  EXPECT_EQ(result.settings.sim.bar_period, 0ms);
+  EXPECT_EQ(result.settings.sim.replay_file, "data/{symbol}-5m.csv");
+  EXPECT_EQ(to_json(result.settings)["market"]["symbols"], (nlohmann::json{"btcusdt", "ETHUSDT"}));
+
+  result = load_with({{"AUTOTRADER_MARKET_SYMBOLS", " SOLUSDT "},
+                      {"AUTOTRADER_SIM_REPLAY_FILE", "one-file.json"},
+                      {"AUTOTRADER_SIM_BAR_PERIOD_SECONDS", "0.25"}},
+                     file);
+  ASSERT_TRUE(result.ok()) << errors_of(result);  // one file for one symbol is fine
+  EXPECT_EQ(result.settings.market.symbols, (std::vector<std::string>{"SOLUSDT"}));
+  EXPECT_EQ(result.settings.sim.bar_period, 250ms);
+}
+
 TEST_F(LoaderTest, OtherVariablesAreIgnored) {
   const auto result = load_with({{"PATH", "/usr/bin"}, {"HOME", "/root"}, {"AUTOTRADERX", "1"}});
   EXPECT_TRUE(result.ok()) << errors_of(result);
@@ -242,7 +266,10 @@ TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
   EXPECT_EQ(json["supervision"]["backoff_min_seconds"], 1.5);
   EXPECT_EQ(json["log"]["level"], "error");
   EXPECT_EQ(json["data_dir"], "data");
-  EXPECT_EQ(json.size(), 6u);
+  EXPECT_EQ(json["market"]["symbols"], (nlohmann::json{"BTCUSDT", "ETHUSDT", "SOLUSDT"}));
+  EXPECT_EQ(json["sim"]["bar_period_seconds"], 0.1);
+  // data_dir and the sections log, http, supervision, market, sim, trading, llm.
+  EXPECT_EQ(json.size(), 8u);
 }
 
 TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {

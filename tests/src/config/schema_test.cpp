@@ -88,6 +88,31 @@ TEST(Schema, RangeText) {
   EXPECT_EQ(range_text(*find_key("http.bind")), "");
 }
 
+TEST(Schema, ListOfSymbols) {
+  const auto& spec = *find_key("market.symbols");
+  EXPECT_EQ(type_name(spec.type), "list of strings");
+  EXPECT_EQ(validate(spec, nlohmann::json{"BTCUSDT", "ethusdt"}), std::nullopt);
+  EXPECT_EQ(validate(spec, "BTCUSDT"), "expected an array of strings, got a string");
+  EXPECT_EQ(validate(spec, nlohmann::json{"BTCUSDT", 5}),
+            "expected an array of strings, item 2 is 5");
+  EXPECT_EQ(validate(spec, nlohmann::json::array()), "must name at least one symbol");
+  EXPECT_EQ(validate(spec, nlohmann::json{"BTCUSDT", "BTC/USDT"}), "item 2 is not a symbol");
+  EXPECT_EQ(validate(spec, nlohmann::json{"BTCUSDT", "btcusdt"}), "item 2 repeats a symbol");
+  EXPECT_EQ(validate(spec, nlohmann::json(std::vector<std::string>(101, "X"))),
+            "names more than 100 symbols");
+}
+
+TEST(Schema, IntervalIsABinanceName) {
+  const auto& spec = *find_key("market.interval");
+  for (const char* name : {"1s", "1m", "15m", "4h", "1d", "1w", "1M"}) {
+    EXPECT_EQ(validate(spec, name), std::nullopt) << name;
+  }
+  for (const char* name : {"1H", "2m", "", "60s"}) {
+    ASSERT_TRUE(validate(spec, name).has_value()) << name;
+    EXPECT_NE(validate(spec, name)->find("Binance interval"), std::string::npos);
+  }
+}
+
 struct TextCase {
   const char* key;
   const char* text;
@@ -128,6 +153,11 @@ INSTANTIATE_TEST_SUITE_P(
                       TextCase{"log.console", "YES", true}, TextCase{"log.console", "0", false},
                       TextCase{"log.console", "on", nullptr},
                       TextCase{"log.level", " Warn ", "warn"},
+                      TextCase{"market.symbols", "BTCUSDT, ethusdt ,SOLUSDT",
+                               nlohmann::json{"BTCUSDT", "ethusdt", "SOLUSDT"}},
+                      TextCase{"market.symbols", "BTCUSDT", nlohmann::json{"BTCUSDT"}},
+                      TextCase{"market.symbols", "  ", nlohmann::json::array()},
+                      TextCase{"market.symbols", "A,,B", nlohmann::json{"A", "", "B"}},
                       TextCase{"data_dir", " spaced dir ", " spaced dir "}));
 
 }  // namespace
