@@ -42,6 +42,17 @@ void block_termination_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+void guard_process_exit(std::chrono::milliseconds grace, int exit_code,
+                        std::function<void()> on_expiry) {
+  std::thread{[grace, exit_code, on_expiry = std::move(on_expiry)] {
+    std::this_thread::sleep_for(grace);
+    if (on_expiry) on_expiry();
+    std::_Exit(exit_code);
+  }}.detach();
+  auto set = termination_signals();
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
 RootOutcome run_root(caf::actor_system& sys, SupervisorSpec spec, const RunRootOptions& options) {
   block_termination_signals();
   RootOutcome outcome;

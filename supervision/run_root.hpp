@@ -11,6 +11,7 @@
 // If outcome.must_exit_immediately, call std::_Exit(outcome.exit_code) (after flushing logs)
 // before the actor_system is destroyed: its destructor waits for every actor, and a stuck one
 // never finishes.
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -43,6 +44,15 @@ struct RunRootOptions {
 // Call it in main before constructing the actor_system, so that no CAF worker thread can take
 // the signal and run_root's helper thread receives it through sigwait.
 void block_termination_signals();
+
+// After run_root returns, ~actor_system still waits for every actor alive; one outside the tree
+// that never ends (a stuck handler, a leaked handle) would hang the process while SIGINT and
+// SIGTERM are blocked. Call this right after run_root: it unblocks the two signals on the
+// calling thread (a signal now ends the process by its default action) and starts a detached
+// watchdog that calls `on_expiry` and std::_Exit(exit_code) if the process still runs `grace`
+// later. Harmless when the exit is quick: the process ends before the watchdog wakes.
+void guard_process_exit(std::chrono::milliseconds grace, int exit_code,
+                        std::function<void()> on_expiry = {});
 
 // Spawns the root supervisor and blocks until it is down. The first SIGINT/SIGTERM sends it
 // user_shutdown (children stop in reverse order, each per its Shutdown): exit_code 0. A second

@@ -34,6 +34,9 @@ namespace autotrader::app {
 namespace {
 
 namespace fs = std::filesystem;
+
+// How long the actor system may take to wind down once the tree has stopped.
+constexpr std::chrono::milliseconds kExitGrace{10'000};
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
@@ -227,6 +230,12 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   {
     caf::actor_system system{caf_config};
     outcome = supervision::run_root(system, std::move(spec), run_options);
+    // ~actor_system waits for every actor; should one outside the tree never end, leave anyway.
+    supervision::guard_process_exit(kExitGrace, outcome.exit_code, [log] {
+      log->critical("the actor system did not finish within {} s: exiting without it",
+                    kExitGrace.count() / 1000);
+      core::log::shutdown();
+    });
     if (outcome.must_exit_immediately) {
       // A stuck actor would keep ~actor_system waiting forever: leave now and let the process
       // manager start a fresh process.

@@ -5,6 +5,8 @@
 //   hang           a worker's handler really blocks; its heartbeat fails, it cannot be
 //                  killed, and the process must end at once (non-zero) saying why
 //   double_signal  a child ignores the shutdown; a second SIGTERM forces exit 130
+//   leaked_actor   an actor outside the tree never ends: after SIGTERM the tree stops, and
+//                  the exit watchdog ends the process that ~actor_system would keep waiting
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -60,6 +62,10 @@ sup::ChildSpec worker_child(const std::string& id, bool trap_shutdown = false) {
     return parent.spawn(worker, trap_shutdown);
   };
   return c;
+}
+
+caf::behavior idle_actor(caf::event_based_actor*, int) {
+  return {[](int) {}};
 }
 
 sup::SupervisorSpec tree(const std::string& mode) {
@@ -121,7 +127,12 @@ int main(int argc, char** argv) {
     caf::actor_system_config cfg;
     sup::register_error_category(cfg);
     caf::actor_system sys{cfg};
-    outcome = sup::run_root(sys, tree(mode), options);
+    // A handle that is never released: ~actor_system waits for this actor forever. (The
+    // watchdog's _Exit skips leak checking, so the deliberate leak is not reported.)
+    if (mode == "leaked_actor") new caf::actor{sys.spawn(idle_actor, 0)};
+    outcome = sup::run_root(sys, tree(mode == "leaked_actor" ? "sigterm" : mode), options);
+    sup::guard_process_exit(std::chrono::milliseconds{300}, outcome.exit_code,
+                            [] { print_line("WATCHDOG"); });
     if (outcome.must_exit_immediately) {
       // ~actor_system would wait forever for the stuck actor.
       print_line("FATAL " + outcome.reason);

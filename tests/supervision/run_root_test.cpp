@@ -86,6 +86,17 @@ TEST(SupervisionRunRoot, ChildThatReallyHangsEndsTheProcessAtOnceSayingWhy) {
   EXPECT_EQ(p.output().find("EXIT "), std::string::npos) << p.output();  // no orderly exit
 }
 
+TEST(SupervisionRunRoot, ExitWatchdogEndsAProcessThatCannotFinishShuttingDown) {
+  Program p{"leaked_actor"};
+  ASSERT_TRUE(p.wait_for("READY\n")) << p.output();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.finish(), 0) << p.output();  // the tree stopped in order: its exit code
+  EXPECT_NE(p.position("EVENT child_stopped root/a exit_reason(user_shutdown)"), std::string::npos)
+      << p.output();
+  EXPECT_NE(p.position("WATCHDOG"), std::string::npos) << p.output();
+  EXPECT_EQ(p.position("EXIT 0 exit_reason(user_shutdown)"), std::string::npos) << p.output();
+}
+
 TEST(SupervisionRunRoot, SecondSignalForcesExit130) {
   Program p{"double_signal"};
   ASSERT_TRUE(p.wait_for("READY\n")) << p.output();
