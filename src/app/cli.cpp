@@ -10,6 +10,7 @@ constexpr std::string_view kGlobalHelp = R"(autotrader - a self-healing autonomo
 Usage:
   autotrader run [--config FILE]     run the supervised daemon until SIGINT/SIGTERM
   autotrader config check FILE       validate a configuration file and print every error
+  autotrader indicators FILE         print every indicator for each candle of a klines file (CSV)
   autotrader version                 print the version
   autotrader COMMAND --help          help for one command
 
@@ -35,6 +36,15 @@ constexpr std::string_view kConfigHelp = R"(Usage: autotrader config check FILE
 
 Validates FILE together with the environment and .env as `autotrader run` would, prints every
 error with its key path, and exits 0 when the configuration is valid, 78 when it is not.
+)";
+
+constexpr std::string_view kIndicatorsHelp = R"(Usage: autotrader indicators FILE
+
+Reads a klines file — Binance's /api/v3/klines JSON array, or CSV in the layout of Binance's
+data dumps — runs it through the data-quality gate and every indicator, and prints one CSV row
+per accepted candle: open_time, close, each indicator (an empty cell while it warms up), trend
+and volume ratio. What the gate rejected or found missing goes to stderr. Use it to check our
+numbers against your charting tool. Exit code 0 when the file was read, 1 when it could not be.
 )";
 
 constexpr std::string_view kVersionHelp = R"(Usage: autotrader version
@@ -102,6 +112,15 @@ CliResult parse_cli(const std::vector<std::string>& args) {
   if (command == "--version") return CliArgs{Command::version, {}, {}, {}};
   if (command == "run") return parse_run(args);
   if (command == "config") return parse_config(args);
+  if (command == "indicators") {
+    if (args.size() > 1 && is_help(args[1])) return help(kIndicatorsHelp);
+    if (args.size() < 2) return CliError{"indicators: missing FILE"};
+    if (args.size() > 2) return CliError{"indicators: too many arguments"};
+    CliArgs out;
+    out.command = Command::indicators;
+    out.check_file = args[1];
+    return out;
+  }
   if (command == "version") {
     if (args.size() > 1 && is_help(args[1])) return help(kVersionHelp);
     if (args.size() > 1) return CliError{"version: takes no arguments"};

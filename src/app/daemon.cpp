@@ -26,6 +26,7 @@
 #include "core/fault.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "market/indicators_command.hpp"
 #include "net/metrics_endpoint.hpp"
 #include "supervision/run_root.hpp"
 #include "supervision/tree_view.hpp"
@@ -295,6 +296,8 @@ int main_entry(const std::vector<std::string>& args, const char* const* envp) {
       return run_config_check(cli, environment);
     case Command::run:
       return run_daemon(cli, environment);
+    case Command::indicators:
+      return market::run_indicators_command(cli.check_file, std::cout, std::cerr);
   }
   return exit_usage;
 }

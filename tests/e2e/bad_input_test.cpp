@@ -119,6 +119,19 @@ TEST(BadInput, PortAlreadyInUse) {
   expect_no_crash_output(result);
 }
 
+TEST(BadInput, IndicatorsPrintsCsvForAKlinesFileAndRefusesAMissingOne) {
+  DaemonFixture daemon;
+  auto good = daemon.run(
+      {"indicators", AUTOTRADER_SOURCE_DIR "/tests/fixtures/klines/BTCUSDT-1m-sample.json"});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_EQ(good.out.rfind("open_time,close,", 0), 0u) << good.out.substr(0, 200);
+  EXPECT_GT(std::count(good.out.begin(), good.out.end(), '\n'), 50);
+  auto missing = daemon.run({"indicators", "no-such-file.json"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no-such-file.json"), std::string::npos) << missing.err;
+  expect_no_crash_output(missing);
+}
+
 TEST(BadInput, MalformedFaultSpecIsAConfigurationError) {
   DaemonFixture daemon;
   daemon.env["AUTOTRADER_FAULTS"] = "http.start=explode";

@@ -52,6 +52,15 @@ TEST(Cli, ConfigCheckTakesExactlyOneFile) {
   EXPECT_NE(error({"config"}).find("missing subcommand"), std::string::npos);
 }
 
+TEST(Cli, IndicatorsTakesExactlyOneFile) {
+  auto args = ok({"indicators", "k.json"});
+  EXPECT_EQ(args.command, Command::indicators);
+  EXPECT_EQ(args.check_file, "k.json");
+  EXPECT_NE(ok({"indicators", "--help"}).help_text.find("klines"), std::string::npos);
+  EXPECT_EQ(error({"indicators"}), "indicators: missing FILE");
+  EXPECT_EQ(error({"indicators", "a", "b"}), "indicators: too many arguments");
+}
+
 TEST(Cli, Version) {
   EXPECT_EQ(ok({"version"}).command, Command::version);
   EXPECT_EQ(ok({"--version"}).command, Command::version);
