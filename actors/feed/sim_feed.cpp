@@ -131,6 +131,17 @@ SimFeed::TimePoint SimFeed::due(const core::Candle& candle) const {
 
 std::vector<FeedOutput> SimFeed::advance(TimePoint now) {
   std::vector<FeedOutput> out;
+  advance(now, [&](const FeedOutput& o) { out.push_back(o); });
+  return out;
+}
+
+std::vector<FeedOutput> SimFeed::check_stale(TimePoint now) {
+  std::vector<FeedOutput> out;
+  check_stale(now, [&](const FeedOutput& o) { out.push_back(o); });
+  return out;
+}
+
+void SimFeed::advance(TimePoint now, const Emit& emit) {
   for (;;) {
     Series* next = nullptr;
     TimePoint next_due{};
@@ -153,12 +164,11 @@ std::vector<FeedOutput> SimFeed::advance(TimePoint now) {
       }
     }
     if (next == nullptr) break;
-    deliver(*next, now, out);
+    deliver(*next, now, emit);
   }
-  return out;
 }
 
-void SimFeed::deliver(Series& series, TimePoint now, std::vector<FeedOutput>& out) {
+void SimFeed::deliver(Series& series, TimePoint now, const Emit& emit) {
   const core::Candle candle = *series.source->peek();
   series.source->pop();
   const auto wall_now = wall(now);
@@ -185,11 +195,11 @@ void SimFeed::deliver(Series& series, TimePoint now, std::vector<FeedOutput>& ou
     if (stores_.log) {
       stores_.log->info("{} {}: data flowing again", options_.venue, series.symbol.view());
     }
-    out.emplace_back(DataStale{options_.venue, series.symbol, false, change->last_message});
+    emit(DataStale{options_.venue, series.symbol, false, change->last_message});
   }
   const auto& delivered = result.verdict.candle;
-  out.emplace_back(CandleClosed{options_.venue, delivered});
-  out.emplace_back(SnapshotUpdate{options_.venue, *result.snapshot});
+  emit(CandleClosed{options_.venue, delivered});
+  emit(SnapshotUpdate{options_.venue, *result.snapshot});
   stores_.cursors->record_delivery(options_.venue, series.symbol, delivered.open_time);
   stores_.checkpoints->save(series.symbol, *series.source, delivered, options_.warmup_candles);
   stores_.metrics->message_received(series.symbol, wall_now);
@@ -199,17 +209,15 @@ void SimFeed::deliver(Series& series, TimePoint now, std::vector<FeedOutput>& ou
   }
 }
 
-std::vector<FeedOutput> SimFeed::check_stale(TimePoint now) {
-  std::vector<FeedOutput> out;
+void SimFeed::check_stale(TimePoint now, const Emit& emit) {
   for (const auto& change : stale_.check(now)) {
     stores_.metrics->set_stale(change.symbol, true);
     if (stores_.log) {
       stores_.log->warn("{} {}: stale, no candle for more than {} ms", options_.venue,
                         change.symbol.view(), effective_stale_after(options_).count());
     }
-    out.emplace_back(DataStale{options_.venue, change.symbol, true, change.last_message});
+    emit(DataStale{options_.venue, change.symbol, true, change.last_message});
   }
-  return out;
 }
 
 std::optional<SimFeed::TimePoint> SimFeed::next_due() const {

@@ -15,13 +15,14 @@
 // When several candles are due (catch-up), they go out in order of their close, symbol order
 // breaking ties; each symbol's candles go out in open-time order, exactly once.
 //
-// Restarts. Each delivery records the symbol's cursor (FeedCursorStore) and a checkpoint (the
-// source positioned after the candle and the last warm-up candles, SimCheckpointStore). A new
+// Restarts. Each delivered candle records the symbol's cursor (FeedCursorStore) and a checkpoint
+// (the source positioned after the candle and the last warm-up candles, SimCheckpointStore). A new
 // SimFeed resumes from the checkpoint that matches the cursor: the next candle is the one after
 // the last delivered, and the pipeline is warmed with the recent candles, so indicators carry on.
 // Without a matching checkpoint it rebuilds the source and skips the delivered candles.
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -108,10 +109,17 @@ class SimFeed {
                                                                     Stores stores, TimePoint now,
                                                                     core::TimestampMs wall_now);
 
-  // Every candle due by `now`, with its snapshot, preceded by a symbol's recovery if it was
-  // stale. Held symbols wait.
+  using Emit = std::function<void(const FeedOutput&)>;
+
+  // Emits every candle due by `now`, each followed by its snapshot and preceded by its symbol's
+  // recovery if it was stale; held symbols wait. A candle's cursor and checkpoint are recorded
+  // only after `emit` returned for it: if emitting throws, a restarted feed sends that candle
+  // again rather than never.
+  void advance(TimePoint now, const Emit& emit);
+  // Emits a DataStale for each symbol that went quiet for too long (once until it recovers).
+  void check_stale(TimePoint now, const Emit& emit);
+  // The same, collected (tests, tools).
   std::vector<FeedOutput> advance(TimePoint now);
-  // Symbols that went quiet for too long (each reported once until it recovers).
   std::vector<FeedOutput> check_stale(TimePoint now);
 
   // When advance() next has something to do; nullopt when every source is exhausted.
@@ -139,7 +147,7 @@ class SimFeed {
   void resume(Series& series);
   TimePoint due(const core::Candle& candle) const;
   core::TimestampMs wall(TimePoint now) const;
-  void deliver(Series& series, TimePoint now, std::vector<FeedOutput>& out);
+  void deliver(Series& series, TimePoint now, const Emit& emit);
 
   SimFeedOptions options_;
   Stores stores_;

@@ -1,8 +1,11 @@
 #include "actors/feed/sim_feed_actor.hpp"
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include "core/fault.hpp"
 #include "supervision/supervisor.hpp"
 
 namespace autotrader::feed {
@@ -23,22 +26,31 @@ struct SimFeedState {
   std::unique_ptr<SimFeed> feed;
   Timer bar;
   Timer stale;
+  // Subscribers this instance monitors. Anyone may subscribe through the store directly (from
+  // any thread), so the store's list is checked for newcomers at each message.
+  std::set<caf::actor_addr> monitored;
   static inline const char* name = "sim_feed";
 };
 
 using Self = caf::stateful_actor<SimFeedState>;
 
-void publish(Self* self, const std::shared_ptr<FeedCursorStore>& store, const std::string& venue,
-             std::vector<FeedOutput> outputs) {
-  if (outputs.empty()) return;
-  const auto subscribers = store->subscribers(venue);
-  for (auto& output : outputs) {
+void watch(Self* self, const caf::actor& subscriber) {
+  if (subscriber && self->state.monitored.insert(subscriber.address()).second) {
+    self->monitor(subscriber);
+  }
+}
+
+// Sends each output to every subscriber at once (CAF keeps the order per receiver).
+SimFeed::Emit publisher(Self* self, std::shared_ptr<FeedCursorStore> store, std::string venue) {
+  return [self, store = std::move(store), venue = std::move(venue)](const FeedOutput& output) {
+    const auto subscribers = store->subscribers(venue);
+    for (const auto& subscriber : subscribers) watch(self, subscriber);
     std::visit(
-        [&](auto& message) {
+        [&](const auto& message) {
           for (const auto& subscriber : subscribers) self->send(subscriber, message);
         },
         output);
-  }
+  };
 }
 
 // Arms `timer` for `when` unless it is armed for that time or earlier already (an early tick
@@ -76,6 +88,7 @@ std::string describe(const SimFeedOptions& options) {
 caf::behavior sim_feed_actor(Self* self, SimFeedConfig config) {
   const auto& log = config.stores.log;
   const auto venue = config.options.venue;
+  core::fault::point("sim_feed.start");
   const auto now = self->clock().now();
   const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
                         config.clock->wall_now().time_since_epoch())
@@ -93,36 +106,42 @@ caf::behavior sim_feed_actor(Self* self, SimFeedConfig config) {
     log->info("{}: {} ({})", venue, self->state.feed->resumed() ? "resumed" : "started",
               describe(config.options));
   }
-  for (const auto& subscriber : store->subscribers(venue)) self->monitor(subscriber);
-  self->set_down_handler(
-      [store, venue](caf::down_msg& down) { store->unsubscribe(venue, down.source); });
-  publish(self, store, venue, self->state.feed->advance(now));
+  for (const auto& subscriber : store->subscribers(venue)) watch(self, subscriber);
+  self->set_down_handler([self, store, venue](caf::down_msg& down) {
+    self->state.monitored.erase(down.source);
+    store->unsubscribe(venue, down.source);
+  });
+  const auto emit = publisher(self, store, venue);
+  self->state.feed->advance(now, emit);
   reschedule(self);
   return supervision::supervised(
       self,
       caf::behavior{
           [=](subscribe_atom, const caf::actor& subscriber) {
-            if (store->subscribe(venue, subscriber)) self->monitor(subscriber);
+            store->subscribe(venue, subscriber);
+            watch(self, subscriber);
             return caf::ok_atom::value;
           },
           [=](unsubscribe_atom, const caf::actor& subscriber) {
-            if (subscriber && store->unsubscribe(venue, subscriber.address())) {
-              self->demonitor(subscriber);
-            }
+            if (!subscriber) return caf::ok_atom::value;
+            store->unsubscribe(venue, subscriber.address());
+            if (self->state.monitored.erase(subscriber.address()) > 0) self->demonitor(subscriber);
             return caf::ok_atom::value;
           },
           [=](bar_tick_atom, std::uint64_t generation) {
             auto& st = self->state;
             if (generation != st.bar.generation) return;
             st.bar.at.reset();
-            publish(self, store, venue, st.feed->advance(self->clock().now()));
+            // Before anything is taken from a source: a crash here loses nothing.
+            core::fault::point("sim_feed.tick");
+            st.feed->advance(self->clock().now(), emit);
             reschedule(self);
           },
           [=](stale_tick_atom, std::uint64_t generation) {
             auto& st = self->state;
             if (generation != st.stale.generation) return;
             st.stale.at.reset();
-            publish(self, store, venue, st.feed->check_stale(self->clock().now()));
+            st.feed->check_stale(self->clock().now(), emit);
             reschedule(self);
           },
           [=](sim_hold_atom, const std::string& name,

@@ -10,7 +10,12 @@
 //
 // Everything that must survive a restart lives in the stores of SimFeedConfig, which the
 // application creates once: the start function captures them, and a restarted actor resumes
-// right after the last delivered candle, to the same subscribers.
+// right after the last delivered candle, to the same subscribers. Subscribing through the
+// store (`cursors->subscribe("sim", actor)`, from any thread) works as well as the message and
+// needs no handle of the feed, which changes with every restart.
+//
+// Fault points (core/fault.hpp): sim_feed.start (the actor starting), sim_feed.tick (a bar
+// timer firing, before any candle is taken from a source).
 #include <memory>
 
 #include <caf/atom.hpp>

@@ -3,6 +3,7 @@
 
 #include <prometheus/registry.h>
 
+#include "core/fault.hpp"
 #include "feed_test_support.hpp"
 #include "supervision/supervisor.hpp"
 
@@ -115,6 +116,18 @@ TEST_F(SimFeedActorTest, UnsubscribedAndDeadSubscribersReceiveNothingMore) {
   EXPECT_EQ(candles_of(*c_got, btc).size(), 20u);
 }
 
+TEST_F(SimFeedActorTest, SubscribingThroughTheStoreNeedsNoHandleAndIsMonitoredToo) {
+  auto sim = feed(config());
+  auto got = std::make_shared<Received>();
+  auto direct = recorder(got);
+  cursors->subscribe("sim", direct);  // no message to the feed
+  advance(500ms);
+  EXPECT_EQ(candles_of(*got, eth).size(), 5u);
+  caf::anon_send_exit(direct, caf::exit_reason::kill);
+  advance(100ms);
+  EXPECT_TRUE(cursors->subscribers("sim").empty());  // the feed monitored it, saw it die
+}
+
 TEST_F(SimFeedActorTest, AHeldSymbolTurnsStaleThenRecoversAndCatchesUp) {
   auto sim = feed(config());
   auto received = std::make_shared<Received>();
@@ -190,11 +203,18 @@ TEST_F(SimFeedActorTest, RestartedFeedResumesAfterTheLastDeliveredCandle) {
                  supervision::Fault::throw_exception("kaboom"));
   advance(200ms);  // the second backoff is twice the first
   advance(4s);
-  // 10 bars/s while running: 3 s + 3 s + 4 s, the restarts added no bars and lost none.
-  expect_same(candles_of(*received, btc), reference(btc, 100));
-  expect_same(candles_of(*received, eth), reference(eth, 100));
-  EXPECT_EQ(only<SnapshotUpdate>(*received).size(), 200u);
-  EXPECT_EQ(metrics->reconnects("restart"), 2);
+  // A named fault point fires once, when a bar timer goes off.
+  core::fault::arm("sim_feed.tick", {core::fault::Action::throw_error, "chaos", 1});
+  advance(100ms);
+  core::fault::disarm_all();
+  advance(400ms);  // the third backoff
+  advance(1s);
+  // 10 bars/s while running: 3 + 3 + 4 + 0.1 + 1 s (the tick that crashed delivered nothing);
+  // the restarts added no bar and lost none.
+  expect_same(candles_of(*received, btc), reference(btc, 110));
+  expect_same(candles_of(*received, eth), reference(eth, 110));
+  EXPECT_EQ(only<SnapshotUpdate>(*received).size(), 220u);
+  EXPECT_EQ(metrics->reconnects("restart"), 3);
 }
 
 TEST_F(SimFeedActorTest, AFeedThatCannotStartExitsWithAnError) {
