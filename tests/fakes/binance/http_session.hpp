@@ -2,6 +2,7 @@
 // Internal to server.cpp: one HTTP connection (plain or TLS). Each request is recorded, then the
 // scripts decide (drop, silence, delay, a fault reply, a scripted reply); otherwise a WebSocket
 // upgrade to a stream path becomes a WsSession and anything else goes to the REST logic.
+#include <cctype>
 #include <optional>
 #include <string>
 #include <type_traits>
