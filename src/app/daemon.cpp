@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include "actors/feed/market_tree.hpp"
 #include "actors/http/http_actor.hpp"
 #include "app/actor_system.hpp"
 #include "app/cli.hpp"
@@ -103,6 +104,8 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
                   duration_cast<milliseconds>(sup.reset_after)};
   root.observer = std::move(observer);
   root.random = std::make_shared<core::SeededRandom>(seed);
+  // Market data: the "market" supervisor and its feeds (feed::market_tree).
+  auto market = feed::market_tree(settings, *registry, clock);
 
   actors::HttpActorConfig http;
   http.options.bind_address = settings.http.bind;
@@ -125,6 +128,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   http_child.heartbeat = supervision::Heartbeat{duration_cast<milliseconds>(sup.heartbeat_interval),
                                                 duration_cast<milliseconds>(sup.heartbeat_timeout)};
   root.children.push_back(std::move(http_child));
+  root.children.push_back(std::move(market.supervisor));
   return root;
 }
 

@@ -74,13 +74,44 @@ TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
   auto tree = nlohmann::json::parse(res.body);
   EXPECT_EQ(tree.at("id"), "root");
   EXPECT_EQ(tree.at("strategy"), "one_for_one");
-  ASSERT_EQ(tree.at("children").size(), 1u);
+  ASSERT_EQ(tree.at("children").size(), 2u);
   const auto& http = tree.at("children").at(0);
   EXPECT_EQ(http.at("id"), "http");
   EXPECT_EQ(http.at("state"), "running");
   EXPECT_EQ(http.at("restart_count"), 0);
   EXPECT_TRUE(http.at("last_exit_reason").is_string());
   EXPECT_GE(http.at("uptime_seconds").get<double>(), 0.0);
+  const auto& market = tree.at("children").at(1);
+  EXPECT_EQ(market.at("id"), "market");
+  EXPECT_EQ(market.at("state"), "running");
+  EXPECT_EQ(market.at("strategy"), "one_for_one");
+  ASSERT_EQ(market.at("children").size(), 1u);
+  EXPECT_EQ(market.at("children").at(0).at("id"), "sim");
+  EXPECT_EQ(market.at("children").at(0).at("state"), "running");
+}
+
+// The built-in simulated market delivers within seconds of start (a 1m candle every 100 ms by
+// default): the feed's metrics show recent messages for every configured symbol.
+TEST_F(DaemonTest, SimulatedMarketDeliversWithinSeconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  std::string metrics;
+  bool all = false;
+  while (!all && std::chrono::steady_clock::now() < deadline) {
+    metrics = http_get(port_, "/metrics").body;
+    all = true;
+    for (const char* symbol : {"BTCUSDT", "ETHUSDT", "SOLUSDT"}) {
+      const std::string series =
+          std::string{"autotrader_feed_last_message_timestamp_seconds{symbol=\""} + symbol +
+          "\",venue=\"sim\"} ";
+      const auto at = metrics.find(series);
+      all = all && at != std::string::npos && metrics.compare(at + series.size(), 2, "0\n") != 0;
+    }
+  }
+  EXPECT_TRUE(all) << metrics;
+  EXPECT_NE(metrics.find(R"(autotrader_feed_stale{symbol="BTCUSDT",venue="sim"} 0)"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(autotrader_supervisor_child_up{child="sim",supervisor="market"} 1)"),
+            std::string::npos);
 }
 
 TEST_F(DaemonTest, UnknownPathsAndBadRequestsGetJsonErrorsNotACrash) {
