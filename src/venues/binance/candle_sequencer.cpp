@@ -79,7 +79,7 @@ void CandleSequencer::expect_closed_before(core::TimestampMs server_now) {
 }
 
 std::optional<KlineRange> CandleSequencer::next_fetch() {
-  if (in_flight_ || known_until_ >= need_until_) return std::nullopt;
+  if (!wants_fetch()) return std::nullopt;
   KlineRange range;
   range.start_time = known_until_;
   range.limit = options_.page_limit;

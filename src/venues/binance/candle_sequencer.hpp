@@ -67,6 +67,8 @@ class CandleSequencer {
   // every (re)connect, and periodically to catch a candle the stream never sent.
   void expect_closed_before(core::TimestampMs server_now);
 
+  // Whether next_fetch() would return a page (so a caller can ask its rate limiter first).
+  bool wants_fetch() const { return !in_flight_ && known_until_ < need_until_; }
   // The next REST page to fetch, if any and none is in flight; marks it in flight.
   std::optional<KlineRange> next_fetch();
   // The rows of a fetched page (decoded; their own closed flags are ignored).

@@ -55,7 +55,9 @@ TEST(BinanceCandleSequencer, BuffersAStreamCandleAfterAGapAndFetchesTheGap) {
   EXPECT_TRUE(seq.on_stream(bar(4)).empty());  // 1..3 missed during a disconnect
   EXPECT_TRUE(seq.on_stream(bar(5)).empty());
   EXPECT_EQ(seq.buffered(), 2u);
+  EXPECT_TRUE(seq.wants_fetch());
   auto range = seq.next_fetch();
+  EXPECT_FALSE(seq.wants_fetch());
   ASSERT_TRUE(range);
   EXPECT_EQ(range->start_time, bar(1).open_time);
   EXPECT_EQ(range->end_time, bar(4).open_time - 1);
