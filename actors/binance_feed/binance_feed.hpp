@@ -151,7 +151,7 @@ class BinanceFeed {
     Endpoint endpoint = Endpoint::time;
     core::Symbol symbol;              // klines
     binance::KlineRange range;        // klines
-    core::TimestampMs sent_wall = 0;  // time
+    core::TimestampMs sent_wall = 0;  // our wall clock when it went out
   };
 
   void set_time(TimePoint now, core::TimestampMs wall);

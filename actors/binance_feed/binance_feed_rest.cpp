@@ -45,6 +45,7 @@ void BinanceFeed::pump() {
     pending.endpoint = Endpoint::klines;
     pending.symbol = series.symbol;
     pending.range = *range;
+    pending.sent_wall = time_->wall();
     return send_get(pending,
                     base + binance::klines_target(series.symbol, options_.interval, *range));
   }
@@ -132,10 +133,13 @@ void BinanceFeed::on_http_reply(std::uint64_t id, const HttpReply& reply, TimePo
       malformed(info.error());
     }
   } else if (ok && series != nullptr) {
-    auto rows = binance::decode_klines(reply.body, series->symbol, options_.interval, server_now());
+    // A row is closed if it had closed when the request went out: the server built the page
+    // after that, and a bar that closed while the answer travelled may hold partial values.
+    const auto sent_server = server_clock_.to_server(pending.sent_wall);
+    auto rows = binance::decode_klines(reply.body, series->symbol, options_.interval, sent_server);
     if (rows) {
       const auto before = series->sequencer.stats().from_rest;
-      auto out = series->sequencer.on_page(pending.range, std::move(*rows), server_now());
+      auto out = series->sequencer.on_page(pending.range, std::move(*rows), sent_server);
       deliver(*series, out, series->sequencer.stats().from_rest - before);
     } else {
       malformed(rows.error());

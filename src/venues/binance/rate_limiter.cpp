@@ -14,7 +14,8 @@ RateLimiter::TimePoint minute_floor(RateLimiter::TimePoint t) {
   return std::chrono::floor<minutes>(t);
 }
 
-milliseconds until(RateLimiter::TimePoint now, RateLimiter::TimePoint then) {
+template <class Time>
+milliseconds until(Time now, Time then) {
   // Rounded up so that asking again after retry_in always finds the wait over.
   return std::max(milliseconds{0}, std::chrono::ceil<milliseconds>(then - now));
 }
@@ -58,8 +59,9 @@ void RateLimiter::roll_window(TimePoint now) {
 
 RateLimiter::Admission RateLimiter::try_acquire(int weight) {
   TimePoint now = clock_->wall_now();
-  if (block_kind_ != RateLimitState::open && now < blocked_until_) {
-    return {false, block_kind_, until(now, blocked_until_)};
+  SteadyTime steady = clock_->steady_now();
+  if (block_kind_ != RateLimitState::open && steady < blocked_until_) {
+    return {false, block_kind_, until(steady, blocked_until_)};
   }
   block_kind_ = RateLimitState::open;
   roll_window(now);
@@ -75,18 +77,19 @@ RateLimiter::Admission RateLimiter::try_acquire(int weight) {
 void RateLimiter::on_response(int status, std::optional<std::int64_t> used_weight_1m,
                               std::optional<std::chrono::seconds> retry_after) {
   TimePoint now = clock_->wall_now();
+  SteadyTime steady = clock_->steady_now();
   roll_window(now);
   // The server's count includes other clients on our IP; ours includes requests still in
   // flight. The larger one is the safe one.
   if (used_weight_1m) used_ = std::max(used_, *used_weight_1m);
   if (status == 418) {
-    TimePoint end = now + retry_after.value_or(options_.default_ban);
+    SteadyTime end = steady + retry_after.value_or(options_.default_ban);
     // A ban never shortens an earlier, longer one.
     blocked_until_ = block_kind_ == RateLimitState::banned ? std::max(blocked_until_, end) : end;
     block_kind_ = RateLimitState::banned;
   } else if (status == 429) {
-    TimePoint end = now + retry_after.value_or(options_.default_retry_after);
-    if (block_kind_ != RateLimitState::banned || blocked_until_ <= now) {
+    SteadyTime end = steady + retry_after.value_or(options_.default_retry_after);
+    if (block_kind_ != RateLimitState::banned || blocked_until_ <= steady) {
       blocked_until_ =
           block_kind_ == RateLimitState::rate_limited ? std::max(blocked_until_, end) : end;
       block_kind_ = RateLimitState::rate_limited;
@@ -100,7 +103,9 @@ std::int64_t RateLimiter::used_at(TimePoint now) const {
 
 RateLimitState RateLimiter::state() const {
   TimePoint now = clock_->wall_now();
-  if (block_kind_ != RateLimitState::open && now < blocked_until_) return block_kind_;
+  if (block_kind_ != RateLimitState::open && clock_->steady_now() < blocked_until_) {
+    return block_kind_;
+  }
   return used_at(now) >= budget() ? RateLimitState::budget_exhausted : RateLimitState::open;
 }
 
@@ -108,8 +113,8 @@ std::int64_t RateLimiter::used_weight() const {
   return used_at(clock_->wall_now());
 }
 
-std::optional<RateLimiter::TimePoint> RateLimiter::blocked_until() const {
-  if (block_kind_ == RateLimitState::open || clock_->wall_now() >= blocked_until_) {
+std::optional<RateLimiter::SteadyTime> RateLimiter::blocked_until() const {
+  if (block_kind_ == RateLimitState::open || clock_->steady_now() >= blocked_until_) {
     return std::nullopt;
   }
   return blocked_until_;

@@ -6,7 +6,8 @@
 // for ignoring 429s; 2 minutes to 3 days) means no calls at all until the ban ends. Never hammer.
 //
 // Binance counts weight per wall-clock minute, so the window follows the injected clock's wall
-// time. Plain class, not thread-safe: owned by the feed actor.
+// time; waits (Retry-After, bans) are durations and follow its steady time. Plain class, not
+// thread-safe: owned by the feed actor.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,7 @@ const char* to_string(RateLimitState state);
 class RateLimiter {
  public:
   using TimePoint = std::chrono::system_clock::time_point;
+  using SteadyTime = std::chrono::steady_clock::time_point;
 
   struct Admission {
     bool allowed = false;
@@ -64,8 +66,8 @@ class RateLimiter {
   RateLimitState state() const;
   // The weight counted in the current minute.
   std::int64_t used_weight() const;
-  // When the current 429 wait or 418 ban ends (nullopt when none is running).
-  std::optional<TimePoint> blocked_until() const;
+  // When the current 429 wait or 418 ban ends, in steady time (nullopt when none is running).
+  std::optional<SteadyTime> blocked_until() const;
 
  private:
   // Starts a new window when `now` is in a later minute.
@@ -78,7 +80,7 @@ class RateLimiter {
   std::int64_t limit_;
   TimePoint window_start_{};
   std::int64_t used_ = 0;
-  TimePoint blocked_until_{};
+  SteadyTime blocked_until_{};
   RateLimitState block_kind_ = RateLimitState::open;
 };
 
