@@ -13,6 +13,10 @@
 
 #include "core/decimal.hpp"
 #include "indicators/indicator_set.hpp"
+#include "indicators/momentum.hpp"
+#include "indicators/moving_average.hpp"
+#include "indicators/volatility.hpp"
+#include "indicators/volume.hpp"
 #include "market/pipeline.hpp"
 #include "market/quality_gate.hpp"
 
@@ -47,6 +51,64 @@ const std::vector<core::Candle>& candles() {
   }();
   return series;
 }
+
+// One indicator fed the series bar by bar: its update cost per bar.
+template <typename Indicator, typename Update>
+void run_indicator(benchmark::State& state, Indicator indicator, Update update) {
+  const auto& series = candles();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(update(indicator, series[i]));
+    if (++i == series.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Sma20(benchmark::State& state) {
+  run_indicator(state, indicators::Sma{20},
+                [](auto& x, const core::Candle& c) { return x.update(c.close); });
+}
+void BM_Ema20(benchmark::State& state) {
+  run_indicator(state, indicators::Ema{20},
+                [](auto& x, const core::Candle& c) { return x.update(c.close); });
+}
+void BM_Rsi14(benchmark::State& state) {
+  run_indicator(state, indicators::Rsi{14},
+                [](auto& x, const core::Candle& c) { return x.update(c.close); });
+}
+void BM_Atr14(benchmark::State& state) {
+  run_indicator(state, indicators::Atr{14},
+                [](auto& x, const core::Candle& c) { return x.update(c.high, c.low, c.close); });
+}
+void BM_SessionVwap(benchmark::State& state) {
+  run_indicator(state, indicators::SessionVwap{},
+                [](auto& x, const core::Candle& c) { return x.update(c); });
+}
+void BM_Macd12_26_9(benchmark::State& state) {
+  run_indicator(state, indicators::Macd{},
+                [](auto& x, const core::Candle& c) { return x.update(c.close).macd; });
+}
+void BM_Bollinger20_2(benchmark::State& state) {
+  run_indicator(state, indicators::Bollinger{},
+                [](auto& x, const core::Candle& c) { return x.update(c.close); });
+}
+void BM_Stochastic14_3_3(benchmark::State& state) {
+  run_indicator(state, indicators::Stochastic{},
+                [](auto& x, const core::Candle& c) { return x.update(c.high, c.low, c.close).k; });
+}
+void BM_VolumeAverage20(benchmark::State& state) {
+  run_indicator(state, indicators::Sma{20},
+                [](auto& x, const core::Candle& c) { return x.update(c.volume); });
+}
+BENCHMARK(BM_Sma20);
+BENCHMARK(BM_Ema20);
+BENCHMARK(BM_Rsi14);
+BENCHMARK(BM_Atr14);
+BENCHMARK(BM_SessionVwap);
+BENCHMARK(BM_Macd12_26_9);
+BENCHMARK(BM_Bollinger20_2);
+BENCHMARK(BM_Stochastic14_3_3);
+BENCHMARK(BM_VolumeAverage20);
 
 void BM_IndicatorSetUpdate(benchmark::State& state) {
   const auto& series = candles();
