@@ -11,7 +11,7 @@ namespace autotrader::binance_feed {
 namespace {
 
 template <class T>
-std::optional<T> header_number(const net::HttpResponse& response, std::string_view name) {
+std::optional<T> header_number(const net::ClientResponse& response, std::string_view name) {
   auto value = response.header(name);
   if (!value) return std::nullopt;
   T out{};
@@ -61,7 +61,7 @@ class NetTransport final : public Transport {
   }
 
   void get(std::uint64_t id, const std::string& url) override {
-    http_.send(net::HttpRequest{"GET", url, {}, {}}, [feed = feed_, id](net::HttpResult result) {
+    http_.send(net::ClientRequest{"GET", url, {}, {}}, [feed = feed_, id](net::HttpResult result) {
       tell(feed, http_reply_atom::value, id, to_reply(result));
     });
   }
@@ -82,7 +82,7 @@ HttpReply to_reply(const net::HttpResult& result) {
     reply.error = std::string{net::to_string(error->code)} + ": " + error->message;
     return reply;
   }
-  const auto& response = std::get<net::HttpResponse>(result);
+  const auto& response = std::get<net::ClientResponse>(result);
   reply.responded = true;
   reply.status = response.status;
   reply.used_weight_1m = header_number<std::int64_t>(response, "X-MBX-USED-WEIGHT-1M");

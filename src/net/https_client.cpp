@@ -31,7 +31,7 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
+std::optional<std::string_view> ClientResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key.size() == name.size() &&
         std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
@@ -70,8 +70,8 @@ class OperationImpl final : public Operation {
 
  public:
   OperationImpl(ClientContext::Impl& context, const HttpClientOptions& options, Url url,
-                HttpRequest request, HttpCallback callback, std::weak_ptr<HttpsClient::Impl> owner,
-                RequestId id)
+                ClientRequest request, HttpCallback callback,
+                std::weak_ptr<HttpsClient::Impl> owner, RequestId id)
       : context_{context},
         stream_{make_stream(context)},
         resolver_{context.io},
@@ -233,7 +233,7 @@ class OperationImpl final : public Operation {
     }
     if (ec) return fail(client_errc::io_error, "read from", ec);
     auto message = parser_.release();
-    HttpResponse response;
+    ClientResponse response;
     response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
       response.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
@@ -274,7 +274,7 @@ HttpsClient::~HttpsClient() {
   });
 }
 
-RequestId HttpsClient::send(HttpRequest request, HttpCallback callback) {
+RequestId HttpsClient::send(ClientRequest request, HttpCallback callback) {
   RequestId id = impl_->next_id++;
   auto& context = context_->impl();
   asio::post(context.io, [&context, options = options_, request = std::move(request),

@@ -33,14 +33,16 @@ namespace autotrader::net {
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
-struct HttpRequest {
+// An outbound request and its answer. Named apart from the server's HttpRequest/HttpResponse
+// (net/http_message.hpp): the daemon links both, and two types of one name are an ODR violation.
+struct ClientRequest {
   std::string method = "GET";
   std::string url;  // http(s)://host[:port]/target
   HeaderFields headers;
   std::string body;
 };
 
-struct HttpResponse {
+struct ClientResponse {
   int status = 0;
   HeaderFields headers;
   std::string body;
@@ -57,7 +59,7 @@ struct HttpClientOptions {
   std::string user_agent = "autotrader";
 };
 
-using HttpResult = std::variant<HttpResponse, ClientError>;
+using HttpResult = std::variant<ClientResponse, ClientError>;
 using HttpCallback = std::function<void(HttpResult result)>;
 using RequestId = std::uint64_t;
 
@@ -69,7 +71,7 @@ class HttpsClient {
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
-  RequestId send(HttpRequest request, HttpCallback callback);
+  RequestId send(ClientRequest request, HttpCallback callback);
   // The callback gets client_errc::cancelled unless the request has finished already.
   void cancel(RequestId id);
 

@@ -29,7 +29,7 @@ class NetHttpsClient : public ::testing::Test {
   // Sends one request and waits for its callback.
   HttpResult get(HttpsClient& client, const std::string& url) {
     Latch<HttpResult> done;
-    client.send(HttpRequest{"GET", url, {}, {}}, [&](HttpResult r) { done.set(std::move(r)); });
+    client.send(ClientRequest{"GET", url, {}, {}}, [&](HttpResult r) { done.set(std::move(r)); });
     auto result = done.wait();
     EXPECT_TRUE(result) << "no callback for " << url;
     return result ? *result : HttpResult{ClientError{client_errc::io_error, "no callback"}};
@@ -43,19 +43,19 @@ class NetHttpsClient : public ::testing::Test {
   std::unique_ptr<FakeBinance> fake;
 };
 
-const HttpResponse& response_of(const HttpResult& result) {
-  static const HttpResponse none;
+const ClientResponse& response_of(const HttpResult& result) {
+  static const ClientResponse none;
   if (auto* error = std::get_if<ClientError>(&result)) {
     ADD_FAILURE() << to_string(error->code) << ": " << error->message;
     return none;
   }
-  return std::get<HttpResponse>(result);
+  return std::get<ClientResponse>(result);
 }
 
 client_errc error_of(const HttpResult& result) {
   if (auto* error = std::get_if<ClientError>(&result)) return error->code;
-  ADD_FAILURE() << "expected an error, got status " << std::get<HttpResponse>(result).status
-                << " with " << std::get<HttpResponse>(result).body.size() << " bytes";
+  ADD_FAILURE() << "expected an error, got status " << std::get<ClientResponse>(result).status
+                << " with " << std::get<ClientResponse>(result).body.size() << " bytes";
   return client_errc::io_error;
 }
 
