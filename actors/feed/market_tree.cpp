@@ -39,6 +39,13 @@ MarketTree market_tree(const config::Settings& settings, prometheus::Registry& r
   const auto& sup = settings.supervision;
   MarketTree tree;
   tree.feeds = std::make_shared<FeedCursorStore>();
+  tree.spec.id = "market";
+  tree.spec.strategy = supervision::Strategy::one_for_one;
+  tree.spec.intensity = {sup.max_restarts, duration_cast<milliseconds>(sup.period)};
+  tree.spec.backoff = {duration_cast<milliseconds>(sup.backoff_min),
+                       duration_cast<milliseconds>(sup.backoff_max), sup.backoff_random_factor,
+                       duration_cast<milliseconds>(sup.reset_after)};
+  if (settings.market.venue != "sim") return tree;
 
   SimFeedConfig sim;
   sim.options = sim_feed_options(
@@ -58,16 +65,7 @@ MarketTree market_tree(const config::Settings& settings, prometheus::Registry& r
       supervision::Shutdown::after(duration_cast<milliseconds>(sup.shutdown_timeout));
   sim_child.heartbeat = supervision::Heartbeat{duration_cast<milliseconds>(sup.heartbeat_interval),
                                                duration_cast<milliseconds>(sup.heartbeat_timeout)};
-
-  supervision::SupervisorSpec market;
-  market.id = "market";
-  market.strategy = supervision::Strategy::one_for_one;
-  market.intensity = {sup.max_restarts, duration_cast<milliseconds>(sup.period)};
-  market.backoff = {duration_cast<milliseconds>(sup.backoff_min),
-                    duration_cast<milliseconds>(sup.backoff_max), sup.backoff_random_factor,
-                    duration_cast<milliseconds>(sup.reset_after)};
-  market.children.push_back(std::move(sim_child));
-  tree.supervisor = supervision::supervisor_child(std::move(market));
+  tree.spec.children.push_back(std::move(sim_child));
   return tree;
 }
 

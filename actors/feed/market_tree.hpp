@@ -20,11 +20,14 @@ class Registry;
 namespace autotrader::feed {
 
 struct MarketTree {
-  supervision::ChildSpec supervisor;  // id "market"; its child "sim"
+  // Id "market". With market.venue "sim" it holds the child "sim"; other venues' feeds live in
+  // libraries that depend on this one, so the caller adds them before
+  // supervision::supervisor_child(spec).
+  supervision::SupervisorSpec spec;
   // Consumers subscribe here, by venue: feeds->subscribe("sim", actor). Subscriptions survive
   // feed restarts and need no feed handle.
   std::shared_ptr<FeedCursorStore> feeds;
-  std::shared_ptr<FeedMetrics> sim_metrics;
+  std::shared_ptr<FeedMetrics> sim_metrics;  // null unless market.venue is "sim"
 };
 
 MarketTree market_tree(const config::Settings& settings, prometheus::Registry& registry,

@@ -18,6 +18,7 @@
 #include "actors/feed/market_tree.hpp"
 #include "actors/http/http_actor.hpp"
 #include "app/actor_system.hpp"
+#include "app/binance_wiring.hpp"
 #include "app/cli.hpp"
 #include "app/redacting_observer.hpp"
 #include "app/supervision_metrics.hpp"
@@ -28,6 +29,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "market/indicators_command.hpp"
+#include "net/client_context.hpp"
 #include "net/metrics_endpoint.hpp"
 #include "supervision/run_root.hpp"
 #include "supervision/tree_view.hpp"
@@ -93,7 +95,8 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
                                         std::shared_ptr<supervision::TreeView> tree,
                                         std::shared_ptr<supervision::Observer> observer,
                                         std::shared_ptr<const core::Clock> clock,
-                                        std::uint64_t seed) {
+                                        std::uint64_t seed,
+                                        std::shared_ptr<net::ClientContext> client_context) {
   const auto& sup = settings.supervision;
   supervision::SupervisorSpec root;
   root.id = "root";
@@ -106,6 +109,10 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   root.random = std::make_shared<core::SeededRandom>(seed);
   // Market data: the "market" supervisor and its feeds (feed::market_tree).
   auto market = feed::market_tree(settings, *registry, clock);
+  if (settings.market.venue == "binance") {
+    market.spec.children.push_back(binance_feed_child(settings, *registry, market.feeds,
+                                                      std::move(client_context), clock, seed + 1));
+  }
 
   actors::HttpActorConfig http;
   http.options.bind_address = settings.http.bind;
@@ -128,7 +135,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   http_child.heartbeat = supervision::Heartbeat{duration_cast<milliseconds>(sup.heartbeat_interval),
                                                 duration_cast<milliseconds>(sup.heartbeat_timeout)};
   root.children.push_back(std::move(http_child));
-  root.children.push_back(std::move(market.supervisor));
+  root.children.push_back(supervision::supervisor_child(std::move(market.spec)));
   return root;
 }
 
@@ -217,7 +224,19 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   auto observers = std::make_shared<RedactingObserver>(std::make_shared<supervision::ObserverList>(
       std::vector<std::shared_ptr<supervision::Observer>>{tree, metrics}));
   auto seed = std::random_device{}();
-  auto spec = daemon_tree(settings, registry, tree, observers, clock, seed);
+  // Outbound TLS connections (the Binance feed): created before the actor system and released
+  // after it, never on its own I/O thread.
+  std::shared_ptr<net::ClientContext> client_context;
+  if (settings.market.venue == "binance") {
+    client_context = std::make_shared<net::ClientContext>(
+        net::TlsOptions{true, settings.binance.tls_ca_file, {}});
+    if (const auto& error = client_context->tls_error()) {
+      return fail(settings, exit_config,
+                  "binance.tls_ca_file: cannot load '" + settings.binance.tls_ca_file +
+                      "': " + error->message);
+    }
+  }
+  auto spec = daemon_tree(settings, registry, tree, observers, clock, seed, client_context);
   metrics->preregister(spec);
 
   supervision::RunRootOptions run_options;

@@ -168,6 +168,32 @@ std::optional<std::string> check_zero_or_duration(const json& value) {
   return "must be 0 or at least 0.001";
 }
 
+// A base URL with one of the given schemes and a host, without a path beyond "/".
+std::optional<std::string> check_base_url(const json& value,
+                                          std::initializer_list<const char*> schemes) {
+  const auto text = value.get<std::string>();
+  for (const char* scheme : schemes) {
+    const std::string prefix = std::string{scheme} + "://";
+    if (text.rfind(prefix, 0) != 0) continue;
+    const auto rest = text.substr(prefix.size());
+    if (rest.empty() || rest.front() == '/' || rest.front() == ':') return "has no host";
+    auto slash = rest.find('/');
+    if (slash != std::string::npos && slash + 1 != rest.size()) return "must not have a path";
+    return std::nullopt;
+  }
+  std::string names;
+  for (const char* scheme : schemes) names += std::string{names.empty() ? "" : " or "} + scheme;
+  return "must start with " + names + "://";
+}
+
+std::optional<std::string> check_rest_url(const json& value) {
+  return check_base_url(value, {"https", "http"});
+}
+
+std::optional<std::string> check_ws_url(const json& value) {
+  return check_base_url(value, {"wss", "ws"});
+}
+
 std::optional<std::string> check_interval(const json& value) {
   if (core::parse_interval(value.get<std::string>())) return std::nullopt;
   return "must be a Binance interval name (1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, "
@@ -272,6 +298,62 @@ std::vector<KeySpec> build_schema() {
       "takes no new entries on it) and autotrader_feed_stale is 1. The simulator, which sends "
       "one message per candle, uses at least two of its bar periods.",
       field<&S::market, &MarketSettings::stale_after>()));
+
+  keys.push_back(enum_key(
+      "market.venue", "sim", {"sim", "binance"},
+      "Where market data comes from: sim, the built-in simulated market (no keys, no network), "
+      "or binance, Binance Spot's public market data at binance.rest_base_url and "
+      "binance.ws_base_url.",
+      field<&S::market, &MarketSettings::venue>()));
+
+  keys.push_back(string_key(
+      "binance.rest_base_url", "https://testnet.binance.vision", check_rest_url,
+      "https:// (or http:// for a local test server) and a host",
+      "Binance REST base URL: server time, exchangeInfo, and klines for warm-up and gap fill. "
+      "Spot testnet by default; production is https://api.binance.com.",
+      field<&S::binance, &BinanceSettings::rest_base_url>()));
+  keys.push_back(string_key(
+      "binance.ws_base_url", "wss://stream.testnet.binance.vision", check_ws_url,
+      "wss:// (or ws:// for a local test server) and a host",
+      "Binance market-stream base URL (combined streams at /stream). Spot testnet by default; "
+      "production is wss://stream.binance.com:9443.",
+      field<&S::binance, &BinanceSettings::ws_base_url>()));
+  keys.push_back(
+      string_key("binance.tls_ca_file", "", nullptr, "",
+                 "A PEM file of extra certificate authorities to trust besides the system store (a "
+                 "TLS-inspecting proxy, a test server). Verification is never switched off.",
+                 field<&S::binance, &BinanceSettings::tls_ca_file>()));
+  keys.push_back(number_key(
+      "binance.idle_timeout_seconds", 50, closed(1), closed(600),
+      "A stream connection with no frame for this long is replaced (Binance pings every 20 s).",
+      field<&S::binance, &BinanceSettings::idle_timeout>()));
+  keys.push_back(number_key(
+      "binance.rotation_period_seconds", 82'800, closed(60), closed(86'000),
+      "Age at which a stream connection is replaced, overlapped so no candle is lost, before "
+      "Binance closes it at 24 hours.",
+      field<&S::binance, &BinanceSettings::rotation_period>()));
+  keys.push_back(number_key(
+      "binance.backoff_initial_seconds", 2, closed(kMinDuration), closed(600),
+      "First reconnect delay; each further attempt waits 1.5 times longer, plus up to 100 ms of "
+      "jitter.",
+      field<&S::binance, &BinanceSettings::backoff_initial>()));
+  keys.push_back(number_key("binance.backoff_max_seconds", 30, closed(kMinDuration), closed(3600),
+                            "Longest reconnect delay.",
+                            field<&S::binance, &BinanceSettings::backoff_max>()));
+  keys.push_back(number_key(
+      "binance.weight_budget_fraction", 0.5, closed(0.05), closed(0.9),
+      "Share of Binance's request-weight limit per minute the feed allows itself; the rest is "
+      "headroom for other clients on the same IP address.",
+      field<&S::binance, &BinanceSettings::weight_budget_fraction>()));
+  keys.push_back(
+      integer_key("binance.warmup_candles", 200, closed(0), closed(1000),
+                  "Closed candles fetched at start to warm the indicators up before live data.",
+                  field<&S::binance, &BinanceSettings::warmup_candles>()));
+  keys.push_back(
+      bool_key("binance.trades", false,
+               "Also subscribe to each symbol's trade stream (trades count as market data for "
+               "staleness).",
+               field<&S::binance, &BinanceSettings::trades>()));
 
   keys.push_back(integer_key(
       "sim.seed", 42, closed(0), closed(9'007'199'254'740'991),

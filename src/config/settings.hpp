@@ -45,9 +45,23 @@ struct SupervisionSettings {
 };
 
 struct MarketSettings {
+  std::string venue = "sim";  // "sim" or "binance"
   std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
   std::string interval = "1m";  // a Binance interval name (core::parse_interval)
   std::chrono::nanoseconds stale_after = std::chrono::seconds{30};
+};
+
+struct BinanceSettings {
+  std::string rest_base_url = "https://testnet.binance.vision";
+  std::string ws_base_url = "wss://stream.testnet.binance.vision";
+  std::string tls_ca_file;  // empty: the system store only
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds{50};
+  std::chrono::nanoseconds rotation_period = std::chrono::hours{23};
+  std::chrono::nanoseconds backoff_initial = std::chrono::seconds{2};
+  std::chrono::nanoseconds backoff_max = std::chrono::seconds{30};
+  double weight_budget_fraction = 0.5;
+  std::size_t warmup_candles = 200;
+  bool trades = false;
 };
 
 struct SimSettings {
@@ -70,6 +84,7 @@ struct Settings {
   HttpSettings http;
   SupervisionSettings supervision;
   MarketSettings market;
+  BinanceSettings binance;
   SimSettings sim;
   TradingSettings trading;
   LlmSettings llm;

@@ -39,20 +39,32 @@ TEST(MarketTree, AMarketSupervisorHoldingTheSimFeedWithItsMetricsRegistered) {
   config::Settings settings;
   prometheus::Registry registry;
   const auto tree = market_tree(settings, registry, std::make_shared<core::ManualClock>());
-  EXPECT_EQ(tree.supervisor.id, "market");
-  ASSERT_TRUE(tree.supervisor.supervisor);
-  EXPECT_EQ(tree.supervisor.supervisor->strategy, supervision::Strategy::one_for_one);
-  ASSERT_EQ(tree.supervisor.supervisor->children.size(), 1u);
-  const auto& sim = tree.supervisor.supervisor->children[0];
+  EXPECT_EQ(tree.spec.id, "market");
+  EXPECT_EQ(tree.spec.strategy, supervision::Strategy::one_for_one);
+  ASSERT_EQ(tree.spec.children.size(), 1u);
+  const auto& sim = tree.spec.children[0];
   EXPECT_EQ(sim.id, "sim");
   EXPECT_TRUE(sim.heartbeat.has_value());
   EXPECT_TRUE(static_cast<bool>(sim.start));
-  EXPECT_EQ(supervision::validate(*tree.supervisor.supervisor), "");
+  EXPECT_EQ(supervision::validate(tree.spec), "");
   ASSERT_TRUE(tree.feeds);
   const auto text = prometheus::TextSerializer{}.Serialize(registry.Collect());
   EXPECT_NE(text.find(R"(autotrader_feed_stale{symbol="SOLUSDT",venue="sim"} 0)"),
             std::string::npos)
       << text;
+}
+
+TEST(MarketTree, AnotherVenueLeavesTheSimulatorOut) {
+  config::Settings settings;
+  settings.market.venue = "binance";
+  prometheus::Registry registry;
+  const auto tree = market_tree(settings, registry, std::make_shared<core::ManualClock>());
+  EXPECT_EQ(tree.spec.id, "market");
+  EXPECT_TRUE(tree.spec.children.empty());
+  EXPECT_FALSE(tree.sim_metrics);
+  ASSERT_TRUE(tree.feeds);
+  const auto text = prometheus::TextSerializer{}.Serialize(registry.Collect());
+  EXPECT_EQ(text.find(R"(venue="sim")"), std::string::npos) << text;
 }
 
 }  // namespace

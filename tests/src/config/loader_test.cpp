@@ -268,8 +268,8 @@ TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
   EXPECT_EQ(json["data_dir"], "data");
   EXPECT_EQ(json["market"]["symbols"], (nlohmann::json{"BTCUSDT", "ETHUSDT", "SOLUSDT"}));
   EXPECT_EQ(json["sim"]["bar_period_seconds"], 0.1);
-  // data_dir and the sections log, http, supervision, market, sim, trading, llm.
-  EXPECT_EQ(json.size(), 8u);
+  // data_dir and the sections log, http, supervision, market, binance, sim, trading, llm.
+  EXPECT_EQ(json.size(), 9u);
 }
 
 TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {

@@ -1,0 +1,32 @@
+#pragma once
+// The Binance market-data feed as a child of the market supervisor, from the configuration.
+#include <memory>
+
+#include "config/settings.hpp"
+#include "core/clock.hpp"
+#include "supervision/spec.hpp"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace autotrader::net {
+class ClientContext;
+}
+
+namespace autotrader::feed {
+class FeedCursorStore;
+}
+
+namespace autotrader::app {
+
+// `context` is the daemon's TLS client context: it must outlive the actor system (the caller
+// keeps it until then) and is shared by every client.
+supervision::ChildSpec binance_feed_child(const config::Settings& settings,
+                                          prometheus::Registry& registry,
+                                          std::shared_ptr<feed::FeedCursorStore> cursors,
+                                          std::shared_ptr<net::ClientContext> context,
+                                          std::shared_ptr<const core::Clock> clock,
+                                          std::uint64_t seed);
+
+}  // namespace autotrader::app
