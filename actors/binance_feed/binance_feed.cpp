@@ -1,5 +1,7 @@
 #include "actors/binance_feed/binance_feed.hpp"
 
+#include "actors/feed/publish.hpp"
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -205,19 +207,11 @@ void BinanceFeed::deliver(Series& series, const std::vector<core::Candle>& candl
       if (live_from_rest > 0) --live_from_rest;
       continue;
     }
-    stores_.metrics->count_push(series.symbol, result);
-    if (!result.accepted()) {
-      if (stores_.log) {
-        stores_.log->warn("{} {}: candle opening at {} rejected: {}", options_.venue,
-                          series.symbol.view(), candle.open_time,
-                          result.verdict.reason ? market::to_string(*result.verdict.reason)
-                                                : std::string_view{"unknown"});
-      }
+    if (!feed::accept_push(options_.venue, series.symbol, candle, result, *stores_.metrics,
+                           stores_.log.get())) {
       continue;
     }
-    emit_(feed::CandleClosed{options_.venue, result.verdict.candle});
-    emit_(feed::SnapshotUpdate{options_.venue, *result.snapshot});
-    stores_.cursors->record_delivery(options_.venue, series.symbol, candle.open_time);
+    feed::publish_accepted(options_.venue, series.symbol, result, *stores_.cursors, emit_);
   }
   if (live_from_rest > 0) {
     stores_.metrics->gap_filled(series.symbol, live_from_rest);

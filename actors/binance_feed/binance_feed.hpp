@@ -92,7 +92,7 @@ struct HttpGet {
 using IoCommand = std::variant<io::OpenStream, io::CloseStream, io::HttpGet>;
 
 // What subscribers are told (the same variant as the sim feed's feed::FeedOutput).
-using FeedOutput = std::variant<feed::CandleClosed, feed::SnapshotUpdate, feed::DataStale>;
+using FeedOutput = feed::FeedOutput;
 
 // What came back for an io::HttpGet.
 struct HttpReply {

@@ -12,6 +12,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <string>
+#include <variant>
 
 #include "core/market.hpp"
 #include "market/snapshot.hpp"
@@ -40,6 +41,9 @@ struct DataStale {
   bool stale = false;
   core::TimestampMs last_message = 0;  // wall time of the last message for the symbol, 0 = none
 };
+
+// Everything a feed sends its subscribers, as the feeds' logic classes hand it to their actor.
+using FeedOutput = std::variant<CandleClosed, SnapshotUpdate, DataStale>;
 
 }  // namespace autotrader::feed
 

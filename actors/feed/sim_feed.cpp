@@ -1,5 +1,7 @@
 #include "actors/feed/sim_feed.hpp"
 
+#include "actors/feed/publish.hpp"
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -176,19 +178,9 @@ void SimFeed::deliver(Series& series, TimePoint now, const Emit& emit) {
   // simulated time has just reached the candle's close.
   const auto snapshot_now = wall_paced_ ? wall_now : candle.close_time + 1;
   auto result = series.pipeline.push(candle, snapshot_now);
-  stores_.metrics->count_push(series.symbol, result);
-  if (!result.accepted()) {
-    if (stores_.log) {
-      stores_.log->warn("{} {}: candle opening at {} rejected: {}", options_.venue,
-                        series.symbol.view(), candle.open_time,
-                        result.verdict.reason ? market::to_string(*result.verdict.reason)
-                                              : std::string_view{"unknown"});
-    }
+  if (!accept_push(options_.venue, series.symbol, candle, result, *stores_.metrics,
+                   stores_.log.get())) {
     return;
-  }
-  if (stores_.log && result.status == market::PushStatus::gap) {
-    stores_.log->warn("{} {}: {} candle(s) missing before the one opening at {}", options_.venue,
-                      series.symbol.view(), result.verdict.gap.count, candle.open_time);
   }
   if (auto change = stale_.observe(series.symbol, now, wall_now)) {
     stores_.metrics->set_stale(series.symbol, false);
@@ -197,10 +189,8 @@ void SimFeed::deliver(Series& series, TimePoint now, const Emit& emit) {
     }
     emit(DataStale{options_.venue, series.symbol, false, change->last_message});
   }
+  publish_accepted(options_.venue, series.symbol, result, *stores_.cursors, emit);
   const auto& delivered = result.verdict.candle;
-  emit(CandleClosed{options_.venue, delivered});
-  emit(SnapshotUpdate{options_.venue, *result.snapshot});
-  stores_.cursors->record_delivery(options_.venue, series.symbol, delivered.open_time);
   stores_.checkpoints->save(series.symbol, *series.source, delivered, options_.warmup_candles);
   stores_.metrics->message_received(series.symbol, wall_now);
   // Closed while the feed was down (real time only: paced simulated time waits for the feed).

@@ -89,8 +89,6 @@ class SimCheckpointStore {
   std::map<std::string, Checkpoint> checkpoints_;
 };
 
-using FeedOutput = std::variant<CandleClosed, SnapshotUpdate, DataStale>;
-
 class SimFeed {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
