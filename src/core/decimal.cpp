@@ -87,29 +87,43 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Parses [sign] digits [. digits] and rounds to `scale` fraction digits. Used for double
-// conversion, where the text may carry hundreds of digits.
-std::optional<Decimal> parse_rounded(std::string_view text, int scale, Rounding rounding) {
-  std::size_t i = 0;
+// The parts of [sign] digits [. digits]: nullopt for anything else, or when the integer digits
+// exceed `limit`.
+struct Scanned {
   bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  Int128 magnitude = 0;
-  bool any_digit = false;
-  // Past 10^20 no result with scale >= 0 fits a 64-bit mantissa; stop before Int128 overflows.
-  const Int128 limit = pow10(20);
-  for (; i < text.size() && is_digit(text[i]); ++i) {
-    magnitude = magnitude * 10 + (text[i] - '0');
-    any_digit = true;
-    if (magnitude > limit) return std::nullopt;
-  }
+  Int128 integer = 0;
   std::string_view fraction;
+};
+
+std::optional<Scanned> scan(std::string_view text, Int128 limit) {
+  Scanned out;
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) out.negative = text[i++] == '-';
+  bool any_digit = false;
+  for (; i < text.size() && is_digit(text[i]); ++i) {
+    out.integer = out.integer * 10 + (text[i] - '0');
+    any_digit = true;
+    if (out.integer > limit) return std::nullopt;
+  }
   if (i < text.size() && text[i] == '.') {
     const std::size_t start = ++i;
     while (i < text.size() && is_digit(text[i])) ++i;
-    fraction = text.substr(start, i - start);
-    any_digit = any_digit || !fraction.empty();
+    out.fraction = text.substr(start, i - start);
+    any_digit = any_digit || !out.fraction.empty();
   }
   if (!any_digit || i != text.size()) return std::nullopt;
+  return out;
+}
+
+// Parses [sign] digits [. digits] and rounds to `scale` fraction digits. Used for double
+// conversion, where the text may carry hundreds of digits.
+std::optional<Decimal> parse_rounded(std::string_view text, int scale, Rounding rounding) {
+  // Past 10^20 no result with scale >= 0 fits a 64-bit mantissa; stop before Int128 overflows.
+  auto scanned = scan(text, pow10(20));
+  if (!scanned) return std::nullopt;
+  const bool negative = scanned->negative;
+  Int128 magnitude = scanned->integer;
+  const std::string_view fraction = scanned->fraction;
   for (int k = 0; k < scale; ++k) {
     const auto index = static_cast<std::size_t>(k);
     magnitude = magnitude * 10 + (index < fraction.size() ? fraction[index] - '0' : 0);
@@ -149,24 +163,11 @@ std::optional<Decimal> Decimal::from_units(std::int64_t mantissa, int scale) {
 }
 
 std::optional<Decimal> Decimal::parse(std::string_view text) {
-  std::size_t i = 0;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  Int128 magnitude = 0;
-  bool any_digit = false;
-  for (; i < text.size() && is_digit(text[i]); ++i) {
-    magnitude = magnitude * 10 + (text[i] - '0');
-    any_digit = true;
-    if (magnitude > kMaxMantissa) return std::nullopt;
-  }
-  std::string_view fraction;
-  if (i < text.size() && text[i] == '.') {
-    const std::size_t start = ++i;
-    while (i < text.size() && is_digit(text[i])) ++i;
-    fraction = text.substr(start, i - start);
-    any_digit = any_digit || !fraction.empty();
-  }
-  if (!any_digit || i != text.size()) return std::nullopt;
+  auto scanned = scan(text, kMaxMantissa);
+  if (!scanned) return std::nullopt;
+  const bool negative = scanned->negative;
+  Int128 magnitude = scanned->integer;
+  std::string_view fraction = scanned->fraction;
   // Trailing zeros carry no value ("0.01634790" has 7 significant fraction digits).
   const std::size_t significant = fraction.find_last_not_of('0');
   fraction = significant == std::string_view::npos ? std::string_view{}
