@@ -1,0 +1,3 @@
+autotrader_library(llm
+  SOURCES types.cpp
+  DEPS autotrader::core autotrader::net_client nlohmann_json::nlohmann_json)
