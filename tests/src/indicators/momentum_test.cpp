@@ -10,7 +10,7 @@ namespace {
 // StockCharts' worked RSI example ("RSI" in ChartSchool, the cs-rsi spreadsheet): its closes and
 // the 14-period RSI it prints for closes 15 to 31, rounded to two decimals.
 TEST(Rsi, MatchesStockChartsWorkedExample) {
-  const std::vector<double> closes{44.3389, 44.0902, 44.1497, 43.6124, 44.2779, 44.8264, 45.0955,
+  const std::vector<double> closes{44.3389, 44.0902, 44.1497, 43.6124, 44.3278, 44.8264, 45.0955,
                                    45.4245, 45.8433, 46.0826, 45.8931, 46.0328, 45.614,  46.282,
                                    46.282,  46.0028, 46.0328, 46.4116, 46.2222, 45.6439, 46.2122,
                                    46.2521, 45.7137, 46.4515, 45.7835, 45.3548, 44.0288, 44.1783,
