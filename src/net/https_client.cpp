@@ -1,5 +1,6 @@
-// HttpsClient's Beast side: one operation object per request, over TCP or TLS. All of an
-// operation's work runs on the ClientContext's single I/O thread; public calls post onto it.
+// HttpsClient's Beast side: one Exchange object per send(), over a pooled or a fresh connection,
+// directly or through a proxy. All of an exchange's work runs on the ClientContext's single I/O
+// thread; public calls post onto it.
 #include "net/https_client.hpp"
 
 #include <algorithm>
@@ -7,18 +8,17 @@
 #include <cctype>
 #include <unordered_map>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "net/client_context_impl.hpp"
+#include "net/https_client_pool.hpp"
 #include "net/url.hpp"
 
 namespace autotrader::net {
@@ -29,7 +29,7 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
-using Clock = std::chrono::steady_clock;
+using detail::Clock;
 
 std::optional<std::string_view> ClientResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -46,267 +46,449 @@ std::optional<std::string_view> ClientResponse::header(std::string_view name) co
 
 namespace {
 
-class Operation : public std::enable_shared_from_this<Operation> {
+class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
-  virtual ~Operation() = default;
+  virtual ~Exchange() = default;
   virtual void start() = 0;
   virtual void cancel() = 0;
 };
 
 }  // namespace
 
-// The requests in flight, by id; touched only on the I/O thread.
-class HttpsClient::Impl : public std::enable_shared_from_this<Impl> {
+// What the exchanges of one client share; touched only on the I/O thread except the atomics.
+class HttpsClient::Impl {
  public:
+  Impl(ClientContext::Impl& io_context, HttpClientOptions client_options)
+      : context{io_context},
+        options{std::move(client_options)},
+        pool{std::make_shared<detail::ConnectionPool>(options.max_idle_per_host,
+                                                      options.idle_timeout)} {}
+
+  ClientContext::Impl& context;
+  const HttpClientOptions options;
+  std::shared_ptr<detail::ConnectionPool> pool;
   std::atomic<RequestId> next_id{1};
-  std::unordered_map<RequestId, std::weak_ptr<Operation>> running;
+  std::unordered_map<RequestId, std::weak_ptr<Exchange>> running;
 };
 
 namespace {
 
+bool idempotent(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "TRACE" ||
+         method == "PUT" || method == "DELETE";
+}
+
+// "host:port" with IPv6 literals bracketed: a CONNECT request's target (RFC 9110 §9.3.6).
+std::string authority(const Url& url) {
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  return host + ":" + std::to_string(url.port);
+}
+
+// One request from send() to its callback. A connection comes from the pool or is opened
+// (resolve, connect, CONNECT tunnel through a proxy, TLS); the request is written, its first
+// byte awaited, then the response read piece by piece. Every step is bounded by the deadline
+// timer, which always holds the current phase's limit (never past the total deadline).
 template <bool Tls>
-class OperationImpl final : public Operation {
-  using Stream = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+class ExchangeImpl final : public Exchange {
+  using Connection = detail::Connection<Tls>;
 
  public:
-  OperationImpl(ClientContext::Impl& context, const HttpClientOptions& options, Url url,
-                ClientRequest request, HttpCallback callback,
-                std::weak_ptr<HttpsClient::Impl> owner, RequestId id)
-      : context_{context},
-        stream_{make_stream(context)},
-        resolver_{context.io},
-        deadline_{context.io},
-        options_{options},
+  ExchangeImpl(std::shared_ptr<HttpsClient::Impl> owner, Url url, ClientRequest request,
+               HttpCallback callback, RequestId id)
+      : owner_{std::move(owner)},
+        options_{owner_->options},
         url_{std::move(url)},
+        proxy_{options_.proxy.route(url_.scheme, url_.host, url_.port)},
+        key_{url_.scheme + "://" + authority(url_) + (proxy_ ? " via " + proxy_->name() : "")},
+        resolver_{owner_->context.io},
+        deadline_{owner_->context.io},
+        total_deadline_{Clock::now() + options_.total_timeout},
         callback_{std::move(callback)},
-        owner_{std::move(owner)},
         id_{id},
-        total_deadline_{Clock::now() + options.total_timeout} {
+        replayable_{request.replayable || idempotent(request.method)} {
     request_.method_string(request.method);
-    request_.target(url_.target);
+    // Plain HTTP through a proxy names the whole URL; a tunnel carries the origin form.
+    request_.target(proxy_ && !Tls ? url_.scheme + "://" + url_.host_header() + url_.target
+                                   : url_.target);
     request_.version(11);
     request_.set(http::field::host, url_.host_header());
     request_.set(http::field::user_agent, options_.user_agent);
     for (auto& [name, value] : request.headers) request_.set(name, value);
     request_.body() = std::move(request.body);
     if (!request_.body().empty()) request_.prepare_payload();
-    request_.keep_alive(false);
+    if (!owner_->pool->enabled()) request_.keep_alive(false);
+    if (proxy_ && !Tls) {
+      if (auto credentials = proxy_->authorization(); !credentials.empty()) {
+        request_.set(http::field::proxy_authorization, credentials.reveal());
+      }
+    }
   }
 
   void start() override {
     if constexpr (Tls) {
-      if (context_.tls_error) return finish(*context_.tls_error);
+      if (owner_->context.tls_error) return finish(*owner_->context.tls_error);
     }
-    arm(options_.connect_timeout);
-    resolver_.async_resolve(
-        url_.host, std::to_string(url_.port),
-        [self = shared()](const error_code& ec, tcp::resolver::results_type results) {
-          self->on_resolve(ec, std::move(results));
-        });
+    if (auto idle = owner_->pool->take(key_)) {
+      // The key names the scheme, so a connection parked under it has this exchange's type.
+      connection_ = std::static_pointer_cast<Connection>(std::move(idle));
+      reused_ = true;
+      ++owner_->pool->counters.reused;
+      return write_request();
+    }
+    open();
   }
 
   void cancel() override {
     if (finished_) return;
-    cancelled_ = true;
-    abort_io();
+    finish(ClientError{client_errc::cancelled, "request to " + peer() + " cancelled"});
   }
 
  private:
-  static Stream make_stream(ClientContext::Impl& context) {
-    if constexpr (Tls) {
-      return Stream{context.io, context.tls_context};
-    } else {
-      return Stream{context.io};
-    }
+  std::shared_ptr<ExchangeImpl> shared() {
+    return std::static_pointer_cast<ExchangeImpl>(shared_from_this());
   }
 
-  std::shared_ptr<OperationImpl> shared() {
-    return std::static_pointer_cast<OperationImpl>(shared_from_this());
+  std::string peer() const {
+    return authority(url_) + (proxy_ ? " via proxy " + proxy_->name() : "");
   }
 
-  std::string peer() const { return url_.host + ":" + std::to_string(url_.port); }
-
-  // Arms the deadline for the next phase: `timeout`, but never past the total deadline.
-  void arm(std::chrono::milliseconds timeout) {
-    auto end = std::min(Clock::now() + timeout, total_deadline_);
-    deadline_.expires_at(end);
-    deadline_.async_wait([self = shared()](const error_code& ec) {
-      if (ec) return;
-      self->timed_out_ = true;
-      self->abort_io();
+  // The deadline for the next phase: `timeout`, but never past the total deadline. A handler of
+  // an earlier phase that was already queued when re-armed sees a newer phase and does nothing.
+  void arm(std::chrono::milliseconds timeout, const char* phase) {
+    auto end = Clock::now() + timeout;
+    const bool total = end >= total_deadline_;
+    phase_name_ = phase;
+    auto phase_id = ++phase_id_;
+    deadline_.expires_at(std::min(end, total_deadline_));
+    deadline_.async_wait([self = shared(), phase_id, total](const error_code& ec) {
+      if (ec || self->finished_ || self->phase_id_ != phase_id) return;
+      self->finish(ClientError{client_errc::timeout, std::string{self->phase_name_} + " " +
+                                                         self->peer() + ": timed out" +
+                                                         (total ? " (total timeout)" : "")});
     });
-  }
-
-  void abort_io() {
-    resolver_.cancel();
-    error_code ignored;
-    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(stream_).socket().close(ignored);
   }
 
   void finish(HttpResult result) {
     if (finished_) return;
     finished_ = true;
+    ++phase_id_;
     deadline_.cancel();
-    abort_io();
-    if (auto owner = owner_.lock()) owner->running.erase(id_);
+    resolver_.cancel();
+    // Closing (not merely abandoning) the connection: a cancelled request must not keep a stream
+    // open on the server, and a half-read response makes the connection useless anyway. The
+    // object stays until this exchange goes: the aborted operations still refer to its stream.
+    if (connection_) connection_->close();
+    owner_->running.erase(id_);
     auto callback = std::move(callback_);
     if (callback) callback(std::move(result));
   }
 
-  void fail(client_errc code, const char* phase, const error_code& ec) {
-    if (cancelled_) return finish(ClientError{client_errc::cancelled, "cancelled"});
-    if (timed_out_) {
-      return finish(
-          ClientError{client_errc::timeout, std::string{phase} + " " + peer() + ": timed out"});
-    }
-    finish(ClientError{code, std::string{phase} + " " + peer() + ": " + ec.message()});
+  void fail(client_errc code, const std::string& what, const error_code& ec) {
+    finish(ClientError{code, what + " " + peer() + ": " + ec.message()});
   }
 
-  void on_resolve(const error_code& ec, tcp::resolver::results_type results) {
+  void open() {
+    connection_ = std::make_shared<Connection>(owner_->context);
+    reused_ = false;
+    buffer_.clear();
+    arm(options_.connect_timeout, "connect to");
+    const std::string& host = proxy_ ? proxy_->host : url_.host;
+    const std::uint16_t port = proxy_ ? proxy_->port : url_.port;
+    resolver_.async_resolve(
+        host, std::to_string(port),
+        [self = shared()](const error_code& ec, tcp::resolver::results_type results) {
+          self->on_resolve(ec, std::move(results));
+        });
+  }
+
+  void on_resolve(const error_code& ec, const tcp::resolver::results_type& results) {
+    if (finished_) return;
     if (ec) return fail(client_errc::resolve_failed, "resolve", ec);
-    beast::get_lowest_layer(stream_).async_connect(
-        results,
+    asio::async_connect(
+        connection_->socket(), results,
         [self = shared()](const error_code& ec, const tcp::endpoint&) { self->on_connect(ec); });
   }
 
   void on_connect(const error_code& ec) {
+    if (finished_) return;
     if (ec) return fail(client_errc::connect_failed, "connect to", ec);
+    ++owner_->pool->counters.opened;
     if constexpr (Tls) {
-      prepare_tls(stream_.native_handle(), url_.host, context_.verify_peer);
-      stream_.async_handshake(ssl::stream_base::client,
-                              [self = shared()](const error_code& ec) { self->on_tls(ec); });
+      if (proxy_) return open_tunnel();
+      handshake();
     } else {
-      write();
+      write_request();
+    }
+  }
+
+  // CONNECT host:port to the proxy; only after its 2xx does TLS start, with the target.
+  void open_tunnel() {
+    tunnel_request_.method(http::verb::connect);
+    tunnel_request_.target(authority(url_));
+    tunnel_request_.version(11);
+    tunnel_request_.set(http::field::host, authority(url_));
+    tunnel_request_.set(http::field::user_agent, options_.user_agent);
+    if (auto credentials = proxy_->authorization(); !credentials.empty()) {
+      tunnel_request_.set(http::field::proxy_authorization, credentials.reveal());
+    }
+    http::async_write(tcp_layer(), tunnel_request_,
+                      [self = shared()](const error_code& ec, std::size_t) {
+                        if (self->finished_) return;
+                        if (ec) return self->fail(client_errc::connect_failed, "CONNECT to", ec);
+                        self->read_tunnel_reply();
+                      });
+  }
+
+  void read_tunnel_reply() {
+    tunnel_parser_.emplace();
+    tunnel_parser_->skip(true);  // a 2xx to CONNECT has no body; any other ends the connection
+    tunnel_parser_->header_limit(16 * 1024);
+    http::async_read(
+        tcp_layer(), buffer_, *tunnel_parser_,
+        [self = shared()](const error_code& ec, std::size_t) { self->on_tunnel_reply(ec); });
+  }
+
+  void on_tunnel_reply(const error_code& ec) {
+    if (finished_) return;
+    if (ec) return fail(client_errc::handshake_failed, "CONNECT to", ec);
+    auto status = tunnel_parser_->get().result_int();
+    if (status < 200 || status > 299) {
+      // The standard reason phrase, not the proxy's own text: that is untrusted and unbounded.
+      return finish(
+          ClientError{client_errc::handshake_failed,
+                      "proxy " + proxy_->name() + " refused CONNECT to " + authority(url_) + ": " +
+                          std::to_string(status) + " " +
+                          std::string{http::obsolete_reason(static_cast<http::status>(status))}});
+    }
+    if (buffer_.size() != 0) {
+      return finish(ClientError{client_errc::protocol_error,
+                                "proxy " + proxy_->name() + " sent data before the TLS handshake"});
+    }
+    handshake();
+  }
+
+  beast::tcp_stream& tcp_layer() {
+    if constexpr (Tls) {
+      return connection_->stream.next_layer();
+    } else {
+      return connection_->stream;
+    }
+  }
+
+  void handshake() {
+    if constexpr (Tls) {
+      auto& stream = connection_->stream;
+      // SNI and verification name the target, also through a tunnel: TLS runs end to end.
+      prepare_tls(stream.native_handle(), url_.host, owner_->context.verify_peer);
+      stream.async_handshake(ssl::stream_base::client,
+                             [self = shared()](const error_code& ec) { self->on_tls(ec); });
     }
   }
 
   void on_tls(const error_code& ec) {
-    if (ec && !cancelled_ && !timed_out_) {
-      if constexpr (Tls) {
+    if (finished_) return;
+    if constexpr (Tls) {
+      if (ec) {
         return finish(ClientError{client_errc::tls_failed,
                                   "TLS handshake with " + peer() + ": " +
-                                      tls_failure_reason(stream_.native_handle(), ec)});
+                                      tls_failure_reason(connection_->stream.native_handle(), ec)});
       }
     }
-    if (ec) return fail(client_errc::tls_failed, "TLS handshake with", ec);
-    write();
+    write_request();
   }
 
-  void write() {
-    arm(options_.read_timeout);
-    http::async_write(stream_, request_,
-                      [self = shared()](const error_code& ec, std::size_t) { self->on_write(ec); });
+  void write_request() {
+    arm(options_.first_byte_timeout, "waiting for the first byte from");
+    parser_.emplace();
+    parser_->body_limit(options_.max_response_bytes);
+    parser_->header_limit(64 * 1024);
+    if (request_.method() == http::verb::head) parser_->skip(true);
+    http::async_write(connection_->stream, request_,
+                      [self = shared()](const error_code& ec, std::size_t) {
+                        if (self->finished_) return;
+                        if (ec) return self->failed_before_response("write to", ec);
+                        self->await_first_byte();
+                      });
   }
 
-  void on_write(const error_code& ec) {
-    if (ec) return fail(client_errc::io_error, "write to", ec);
-    parser_.body_limit(options_.max_response_bytes);
-    parser_.header_limit(64 * 1024);
-    // The header first: Beast 1.74's http::async_read of a whole message does not apply the body
-    // limit to a Content-Length body (measured); reading the header alone does.
-    http::async_read_header(
-        stream_, buffer_, parser_, [self = shared()](const error_code& ec, std::size_t) {
-          if (ec) return self->on_read(ec);
-          http::async_read(self->stream_, self->buffer_, self->parser_,
-                           [self](const error_code& ec, std::size_t) { self->on_read(ec); });
-        });
+  // A read of whatever comes first, so that the first-byte deadline ends at the first byte and
+  // not at the end of the header; the parser takes the bytes from buffer_ afterwards.
+  void await_first_byte() {
+    connection_->stream.async_read_some(buffer_.prepare(16 * 1024),
+                                        [self = shared()](const error_code& ec, std::size_t n) {
+                                          if (self->finished_) return;
+                                          if (ec)
+                                            return self->failed_before_response("read from", ec);
+                                          self->buffer_.commit(n);
+                                          self->read_header();
+                                        });
   }
 
-  void on_read(const error_code& ec) {
+  // No byte of a response has arrived. A reused connection failing here was almost always closed
+  // by the server while idle (its keep-alive timeout crossing our request), so the request is
+  // sent once more on a fresh connection; the server cannot have answered it, having sent
+  // nothing. It may still have received it (and crashed), which is why only requests that are
+  // safe to repeat are resent. A fresh connection failing here is a real failure.
+  void failed_before_response(const char* what, const error_code& ec) {
+    if (reused_ && !retried_ && replayable_) {
+      retried_ = true;
+      ++owner_->pool->counters.stale_retries;
+      connection_->close();  // nothing is pending on it: its one operation has just failed
+      return open();
+    }
+    if (dropped(ec)) {
+      return finish(ClientError{client_errc::closed,
+                                "connection to " + peer() + " closed before a response"});
+    }
+    fail(client_errc::io_error, what, ec);
+  }
+
+  static bool dropped(const error_code& ec) {
+    return ec == asio::error::eof || ec == http::error::end_of_stream ||
+           ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+           ec == ssl::error::stream_truncated;
+  }
+
+  void read_header() {
+    arm(options_.read_timeout, "read from");
+    http::async_read_header(connection_->stream, buffer_, *parser_,
+                            [self = shared()](const error_code& ec, std::size_t) {
+                              if (self->finished_) return;
+                              if (ec) return self->on_read_error(ec);
+                              self->read_body();
+                            });
+  }
+
+  // Piece by piece, so that the read deadline bounds each wait and not the whole body.
+  void read_body() {
+    if (parser_->is_done()) return complete();
+    arm(options_.read_timeout, "read from");
+    http::async_read_some(connection_->stream, buffer_, *parser_,
+                          [self = shared()](const error_code& ec, std::size_t) {
+                            if (self->finished_) return;
+                            if (ec) return self->on_read_error(ec);
+                            self->read_body();
+                          });
+  }
+
+  void on_read_error(const error_code& ec) {
     if (ec == http::error::body_limit) {
       return finish(ClientError{client_errc::too_large,
                                 "response from " + peer() + " over " +
                                     std::to_string(options_.max_response_bytes) + " bytes"});
     }
-    if (ec == asio::error::eof || ec == http::error::end_of_stream ||
-        ec == asio::error::connection_reset || ec == ssl::error::stream_truncated) {
-      if (!cancelled_ && !timed_out_) {
-        return finish(ClientError{client_errc::closed,
-                                  "connection to " + peer() + " closed before a response"});
-      }
+    if (dropped(ec)) {
+      return finish(
+          ClientError{client_errc::closed,
+                      "connection to " + peer() + " closed before the response was complete"});
     }
-    if (ec && ec.category() == http::make_error_code(http::error::bad_version).category() &&
-        !cancelled_ && !timed_out_) {  // any Beast HTTP parse error
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
       return finish(ClientError{client_errc::protocol_error,
                                 "malformed response from " + peer() + ": " + ec.message()});
     }
-    if (ec) return fail(client_errc::io_error, "read from", ec);
-    auto message = parser_.release();
+    fail(client_errc::io_error, "read from", ec);
+  }
+
+  void complete() {
+    // Reusable only when both sides meant to keep it (HTTP/1.1 without "Connection: close", or
+    // 1.0 with "keep-alive"), the body did not end with the connection, and nothing unread is
+    // left over that the next response would be confused with.
+    const bool reusable = parser_->keep_alive() && request_.keep_alive() && buffer_.size() == 0;
+    auto message = parser_->release();
     ClientResponse response;
     response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
       response.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
     }
     response.body = std::move(message.body());
+    if (reusable && response.status != 101) {
+      owner_->pool->park(std::move(connection_), key_);  // idle: nothing is pending on it
+      connection_.reset();
+    }
+    // Parked before the callback, so a request the callback sends finds the connection.
     finish(std::move(response));
   }
 
-  ClientContext::Impl& context_;
-  Stream stream_;
+  std::shared_ptr<HttpsClient::Impl> owner_;
+  const HttpClientOptions& options_;
+  Url url_;
+  const ProxyServer* proxy_;  // into options_; nullptr: direct
+  std::string key_;
   tcp::resolver resolver_;
   asio::steady_timer deadline_;
-  HttpClientOptions options_;
-  Url url_;
-  HttpCallback callback_;
-  std::weak_ptr<HttpsClient::Impl> owner_;
-  RequestId id_;
   Clock::time_point total_deadline_;
+  HttpCallback callback_;
+  RequestId id_;
+  bool replayable_;
+  std::shared_ptr<Connection> connection_;
   http::request<http::string_body> request_;
-  http::response_parser<http::string_body> parser_;
+  http::request<http::empty_body> tunnel_request_;
+  std::optional<http::response_parser<http::empty_body>> tunnel_parser_;
+  std::optional<http::response_parser<http::string_body>> parser_;
   beast::flat_buffer buffer_;
+  const char* phase_name_ = "";
+  std::uint64_t phase_id_ = 0;
+  bool reused_ = false;
+  bool retried_ = false;
   bool finished_ = false;
-  bool cancelled_ = false;
-  bool timed_out_ = false;
 };
 
 }  // namespace
 
 HttpsClient::HttpsClient(std::shared_ptr<ClientContext> context, HttpClientOptions options)
-    : context_{std::move(context)}, options_{std::move(options)}, impl_{std::make_shared<Impl>()} {}
+    : context_{std::move(context)},
+      impl_{std::make_shared<Impl>(context_->impl(), std::move(options))} {}
 
 HttpsClient::~HttpsClient() {
   asio::post(context_->impl().io, [impl = impl_] {
     auto running = std::move(impl->running);
     for (auto& [id, weak] : running) {
-      if (auto op = weak.lock()) op->cancel();
+      if (auto exchange = weak.lock()) exchange->cancel();
     }
+    impl->pool->clear();
   });
 }
 
 RequestId HttpsClient::send(ClientRequest request, HttpCallback callback) {
   RequestId id = impl_->next_id++;
-  auto& context = context_->impl();
-  asio::post(context.io, [&context, options = options_, request = std::move(request),
-                          callback = std::move(callback), owner = impl_, id]() mutable {
+  asio::post(impl_->context.io, [impl = impl_, request = std::move(request),
+                                 callback = std::move(callback), id]() mutable {
     auto url = parse_url(request.url);
     if (!url || url->websocket()) {
-      if (callback) {
-        callback(ClientError{client_errc::invalid_url, "not an http(s) URL: " + request.url});
-      }
+      // The text itself is not echoed: it may carry credentials or a key in its query.
+      if (callback) callback(ClientError{client_errc::invalid_url, "not an http(s) URL"});
       return;
     }
-    std::shared_ptr<Operation> op;
-    std::weak_ptr<Impl> weak_owner = owner;
+    std::shared_ptr<Exchange> exchange;
     if (url->tls()) {
-      op = std::make_shared<OperationImpl<true>>(context, options, *url, std::move(request),
-                                                 std::move(callback), weak_owner, id);
+      exchange = std::make_shared<ExchangeImpl<true>>(impl, std::move(*url), std::move(request),
+                                                      std::move(callback), id);
     } else {
-      op = std::make_shared<OperationImpl<false>>(context, options, *url, std::move(request),
-                                                  std::move(callback), weak_owner, id);
+      exchange = std::make_shared<ExchangeImpl<false>>(impl, std::move(*url), std::move(request),
+                                                       std::move(callback), id);
     }
-    owner->running.emplace(id, op);
-    op->start();
+    impl->running.emplace(id, exchange);
+    exchange->start();
   });
   return id;
 }
 
 void HttpsClient::cancel(RequestId id) {
-  asio::post(context_->impl().io, [impl = impl_, id] {
+  asio::post(impl_->context.io, [impl = impl_, id] {
     auto it = impl->running.find(id);
     if (it == impl->running.end()) return;
-    if (auto op = it->second.lock()) op->cancel();
+    if (auto exchange = it->second.lock()) exchange->cancel();
   });
+}
+
+HttpClientStats HttpsClient::stats() const {
+  const auto& counters = impl_->pool->counters;
+  HttpClientStats stats;
+  stats.connections_opened = counters.opened.load();
+  stats.connections_reused = counters.reused.load();
+  stats.stale_retries = counters.stale_retries.load();
+  stats.connections_idle = counters.idle.load();
+  return stats;
 }
 
 }  // namespace autotrader::net

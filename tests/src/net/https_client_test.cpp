@@ -120,7 +120,7 @@ TEST_F(NetHttpsClient, ReportsInvalidUrlsRefusedConnectionsAndResolveFailures) {
 TEST_F(NetHttpsClient, TimesOutOnASilentServerAndAHangingTlsHandshake) {
   HttpClientOptions options;
   options.connect_timeout = milliseconds{300};
-  options.read_timeout = milliseconds{300};
+  options.first_byte_timeout = milliseconds{300};
   HttpsClient client{trusting(), options};
   fake->fail_next("/api/v3/time", Fault::go_silent());
   auto start = std::chrono::steady_clock::now();
