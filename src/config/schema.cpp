@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -200,6 +201,74 @@ std::optional<std::string> check_interval(const json& value) {
          "3d, 1w, 1M)";
 }
 
+// An http(s):// URL with a host; a path is allowed (OpenAI-compatible bases end in /v1).
+std::optional<std::string> check_http_base(const json& value) {
+  const auto text = value.get<std::string>();
+  for (const char* scheme : {"https://", "http://"}) {
+    const std::string prefix{scheme};
+    if (text.rfind(prefix, 0) != 0) continue;
+    const auto rest = text.substr(prefix.size());
+    if (rest.empty() || rest.front() == '/' || rest.front() == ':') return "has no host";
+    if (rest.find_first_of("?#@ ") != std::string::npos) {
+      return "must not have a query, fragment, user or space";
+    }
+    return std::nullopt;
+  }
+  return "must start with https:// or http://";
+}
+
+constexpr std::array<const char*, 5> kLlmProviders{"gemini", "openai", "anthropic", "together",
+                                                   "local"};
+
+std::optional<std::string> check_llm_priority(const json& value) {
+  if (value.empty()) return "must name at least one provider";
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto name = value[i].get<std::string>();
+    if (std::find(kLlmProviders.begin(), kLlmProviders.end(), name) == kLlmProviders.end()) {
+      return fmt::format("item {} is not one of gemini, openai, anthropic, together, local", i + 1);
+    }
+    if (!seen.insert(name).second) return fmt::format("item {} repeats a provider", i + 1);
+  }
+  return std::nullopt;
+}
+
+// A field of one provider's section inside llm.
+template <auto provider, auto member>
+Field llm_provider_field() {
+  return Field{[](Settings& s, const json& value) { from_value(value, s.llm.*provider.*member); },
+               [](const Settings& s) { return to_value(s.llm.*provider.*member); }};
+}
+
+template <auto provider>
+void add_llm_provider_keys(std::vector<KeySpec>& keys, const std::string& name,
+                           const std::string& what, const LlmProviderSettings& defaults) {
+  using P = LlmProviderSettings;
+  const std::string prefix = "llm." + name + ".";
+  keys.push_back(bool_key(prefix + "enabled", defaults.enabled,
+                          "Whether the pool may call " + what + " at all." +
+                              (name == "local" ? " Off by default: nothing may be listening."
+                                               : " Without its key it stays DISABLED anyway."),
+                          llm_provider_field<provider, &P::enabled>()));
+  keys.push_back(string_key(prefix + "base_url", defaults.base_url, check_http_base,
+                            "https:// (or http://) and a host, optionally a path",
+                            "Base URL of " + what + "; the request path is appended to it.",
+                            llm_provider_field<provider, &P::base_url>()));
+  keys.push_back(string_key(prefix + "model", defaults.model, check_not_empty, "a non-empty name",
+                            "Model " + what + " is asked for.",
+                            llm_provider_field<provider, &P::model>()));
+  keys.push_back(number_key(prefix + "temperature", defaults.temperature, closed(0), closed(2),
+                            "Sampling temperature sent with every request.",
+                            llm_provider_field<provider, &P::temperature>()));
+  keys.push_back(integer_key(prefix + "max_tokens", defaults.max_tokens, closed(64), closed(32'768),
+                             "Most output tokens one answer may use.",
+                             llm_provider_field<provider, &P::max_tokens>()));
+  keys.push_back(number_key(
+      prefix + "timeout_seconds", 20, closed(kMinDuration), closed(600),
+      "Longest time one request to " + what + " may take (connect, first byte and whole answer).",
+      llm_provider_field<provider, &P::timeout>()));
+}
+
 std::vector<std::string> level_choices() {
   return {core::log::level_names.begin(), core::log::level_names.end()};
 }
@@ -381,11 +450,71 @@ std::vector<KeySpec> build_schema() {
       "Lets the decision loop place orders on its own. Read by the decision loop that a later "
       "part of the daemon adds; validated now.",
       field<&S::trading, &TradingSettings::autonomous>(), {"AUTONOMOUS_MODE"}));
+  keys.push_back(
+      bool_key("llm.enable_backup_apis", true,
+               "Lets the AI-provider pool fall back to the backup providers after the first of "
+               "llm.priority. false leaves the primary and the technical-analysis fallback.",
+               field<&S::llm, &LlmSettings::enable_backup_apis>(), {"ENABLE_BACKUP_APIS"}));
+  keys.push_back(list_key(
+      "llm.priority", {"gemini", "openai", "anthropic", "together", "local"}, check_llm_priority,
+      "1 to 5 distinct names out of gemini, openai, anthropic, together, local",
+      "Order in which the pool asks providers; the first is the primary. The technical-analysis "
+      "provider always comes last. In the environment: comma-separated.",
+      field<&S::llm, &LlmSettings::priority>()));
+  auto analysis_timeout =
+      number_key("llm.analysis_timeout_seconds", 30, closed(kMinDuration), closed(600),
+                 "Deadline for one whole analysis (both turns, every fallback); when it passes the "
+                 "technical-analysis provider answers.",
+                 field<&S::llm, &LlmSettings::analysis_timeout>());
+  analysis_timeout.env_aliases = {"ANALYSIS_TIMEOUT"};
+  keys.push_back(std::move(analysis_timeout));
+  keys.push_back(
+      string_key("llm.tls_ca_file", "", nullptr, "",
+                 "A PEM file of extra certificate authorities to trust for the providers, "
+                 "besides the system store. Verification is never switched off.",
+                 field<&S::llm, &LlmSettings::tls_ca_file>()));
+  keys.push_back(integer_key("llm.breaker_consecutive_failures", 5, closed(1), closed(1000),
+                             "Consecutive failures after which a provider's circuit breaker opens.",
+                             field<&S::llm, &LlmSettings::breaker_consecutive_failures>()));
+  keys.push_back(
+      number_key("llm.breaker_failure_rate", 0.5, closed(0.05), closed(1),
+                 "Failure rate over the last breaker_window calls above which the breaker opens.",
+                 field<&S::llm, &LlmSettings::breaker_failure_rate>()));
+  keys.push_back(
+      integer_key("llm.breaker_window", 20, closed(2), closed(10'000),
+                  "Calls in the failure-rate window; the rate counts once half of them are in.",
+                  field<&S::llm, &LlmSettings::breaker_window>()));
+  keys.push_back(number_key(
+      "llm.breaker_cooldown_seconds", 30, closed(kMinDuration), closed(86'400),
+      "How long an opened breaker keeps its provider out before one probe call; it doubles each "
+      "time the breaker reopens.",
+      field<&S::llm, &LlmSettings::breaker_cooldown>()));
+  keys.push_back(number_key("llm.breaker_cooldown_max_seconds", 600, closed(kMinDuration),
+                            closed(86'400), "Longest cooldown of a reopened breaker.",
+                            field<&S::llm, &LlmSettings::breaker_cooldown_max>()));
+  keys.push_back(number_key(
+      "llm.breaker_auth_cooldown_seconds", 3600, closed(kMinDuration), closed(604'800),
+      "Cooldown after an authentication, permission or quota error (they do not clear by "
+      "retrying); autotrader_llm_breaker_state shows it for alerting.",
+      field<&S::llm, &LlmSettings::breaker_auth_cooldown>()));
   keys.push_back(bool_key(
-      "llm.enable_backup_apis", true,
-      "Lets the LLM provider pool fall back to backup providers. Read by the provider pool that "
-      "a later part of the daemon adds; validated now.",
-      field<&S::llm, &LlmSettings::enable_backup_apis>(), {"ENABLE_BACKUP_APIS"}));
+      "llm.hedging", false,
+      "When the primary has not answered within its observed p95 latency, also ask the next "
+      "healthy provider and take the first valid answer (the other call is cancelled).",
+      field<&S::llm, &LlmSettings::hedging>()));
+  keys.push_back(number_key("llm.hedge_max_fraction", 0.1, closed(0), closed(1),
+                            "Largest share of analyses that may be hedged.",
+                            field<&S::llm, &LlmSettings::hedge_max_fraction>()));
+  const LlmSettings llm_defaults;
+  add_llm_provider_keys<&LlmSettings::gemini>(keys, "gemini", "Google Gemini", llm_defaults.gemini);
+  add_llm_provider_keys<&LlmSettings::openai>(keys, "openai", "OpenAI", llm_defaults.openai);
+  add_llm_provider_keys<&LlmSettings::anthropic>(keys, "anthropic", "Anthropic",
+                                                 llm_defaults.anthropic);
+  add_llm_provider_keys<&LlmSettings::together>(keys, "together", "Together AI",
+                                                llm_defaults.together);
+  add_llm_provider_keys<&LlmSettings::local>(
+      keys, "local", "the local OpenAI-compatible server (Ollama, llama.cpp, vLLM)",
+      llm_defaults.local);
   return keys;
 }
 

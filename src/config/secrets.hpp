@@ -16,6 +16,7 @@ struct Secrets {
   core::Secret openai_api_key;
   core::Secret anthropic_api_key;
   core::Secret together_api_key;
+  core::Secret local_llm_api_key;
   core::Secret api_token;  // protects the write endpoints of the HTTP API
 
   // The values that are set, for core::log::register_secret. They point into this struct.
@@ -29,6 +30,6 @@ struct SecretSpec {
 };
 
 // Every secret and the variable it is read from.
-const std::array<SecretSpec, 7>& secret_specs();
+const std::array<SecretSpec, 8>& secret_specs();
 
 }  // namespace autotrader::config

@@ -74,8 +74,36 @@ struct TradingSettings {
   bool autonomous = false;
 };
 
+// One LLM provider of the pool. Its key comes from the environment (config::Secrets); a provider
+// without one (except local, which needs none) shows as DISABLED and is never called.
+struct LlmProviderSettings {
+  bool enabled = true;
+  std::string base_url;
+  std::string model;
+  double temperature = 0.2;
+  std::int64_t max_tokens = 1024;
+  std::chrono::nanoseconds timeout = std::chrono::seconds{20};
+};
+
 struct LlmSettings {
   bool enable_backup_apis = true;
+  std::vector<std::string> priority{"gemini", "openai", "anthropic", "together", "local"};
+  std::chrono::nanoseconds analysis_timeout = std::chrono::seconds{30};
+  std::string tls_ca_file;
+  std::int64_t breaker_consecutive_failures = 5;
+  double breaker_failure_rate = 0.5;
+  std::int64_t breaker_window = 20;
+  std::chrono::nanoseconds breaker_cooldown = std::chrono::seconds{30};
+  std::chrono::nanoseconds breaker_cooldown_max = std::chrono::seconds{600};
+  std::chrono::nanoseconds breaker_auth_cooldown = std::chrono::seconds{3600};
+  bool hedging = false;
+  double hedge_max_fraction = 0.1;
+  LlmProviderSettings gemini{true, "https://generativelanguage.googleapis.com", "gemini-2.5-flash"};
+  LlmProviderSettings openai{true, "https://api.openai.com/v1", "gpt-4o-mini"};
+  LlmProviderSettings anthropic{true, "https://api.anthropic.com", "claude-sonnet-4-5"};
+  LlmProviderSettings together{true, "https://api.together.xyz/v1",
+                               "meta-llama/Llama-3.3-70B-Instruct-Turbo"};
+  LlmProviderSettings local{false, "http://127.0.0.1:11434/v1", "llama3.1"};
 };
 
 struct Settings {
