@@ -22,7 +22,7 @@ std::string refusal(const json& j) {
   return why ? *why : std::string{};
 }
 
-TEST(BehaviourJson, AnswersWithUsageModelThoughtAndModifiers) {
+TEST(FakeLlmBehaviourJson, AnswersWithUsageModelThoughtAndModifiers) {
   auto b = parse({{"answer", sell_decision()},
                   {"usage", {{"input_tokens", 61}, {"output_tokens", 24}}},
                   {"model", "gpt-4o-2024"},
@@ -43,14 +43,14 @@ TEST(BehaviourJson, AnswersWithUsageModelThoughtAndModifiers) {
   EXPECT_EQ(to_json(parse(to_json(b))), to_json(b));
 }
 
-TEST(BehaviourJson, NeitherAnswerNorFaultIsTheDefaultDecision) {
+TEST(FakeLlmBehaviourJson, NeitherAnswerNorFaultIsTheDefaultDecision) {
   auto b = parse({{"delay_ms", 10}});
   ASSERT_TRUE(b.as_answer());
   EXPECT_EQ(b.as_answer()->decision, default_decision());
   EXPECT_EQ(b.delay, 10ms);
 }
 
-TEST(BehaviourJson, EveryFaultByName) {
+TEST(FakeLlmBehaviourJson, EveryFaultByName) {
   for (std::size_t i = 0; i < kFaultKindCount; ++i) {
     auto kind = static_cast<FaultKind>(i);
     if (kind == FaultKind::delay || kind == FaultKind::trickle) continue;
@@ -68,7 +68,7 @@ TEST(BehaviourJson, EveryFaultByName) {
   EXPECT_EQ(to_json(limited)["retry_after_ms"], 2500);
 }
 
-TEST(BehaviourJson, RefusesWhatIsNotABehaviour) {
+TEST(FakeLlmBehaviourJson, RefusesWhatIsNotABehaviour) {
   EXPECT_NE(refusal(json::array()), "");
   EXPECT_NE(refusal({{"fault", "explode"}}).find("unknown fault"), std::string::npos);
   EXPECT_NE(refusal({{"fault", "delay"}}).find("delay_ms"), std::string::npos);
@@ -81,7 +81,7 @@ TEST(BehaviourJson, RefusesWhatIsNotABehaviour) {
   EXPECT_NE(refusal({{"usage", {{"input_tokens", 1.5}}}}), "");
 }
 
-class Control : public Handler {
+class FakeLlmControlApi : public FakeLlmHandler {
  protected:
   Reply call(const std::string& method, const std::string& target, const json& body = nullptr) {
     Call c;
@@ -94,7 +94,7 @@ class Control : public Handler {
   }
 };
 
-TEST_F(Control, ScriptDefaultConfigAndStats) {
+TEST_F(FakeLlmControlApi, ScriptDefaultConfigAndStats) {
   auto queued = call("POST", "/_fake/script",
                      {{"provider", "gemini"},
                       {"behaviours", {{{"fault", "overloaded"}, {"times", 2}}, {{"answer", 1}}}}});
@@ -138,7 +138,7 @@ TEST_F(Control, ScriptDefaultConfigAndStats) {
   EXPECT_TRUE(state.config(Provider::openai).default_behaviour.as_answer());
 }
 
-TEST_F(Control, RefusesBadControlRequests) {
+TEST_F(FakeLlmControlApi, RefusesBadControlRequests) {
   EXPECT_EQ(call("POST", "/_fake/script", {{"provider", "mistral"}, {"behaviours", json::array()}})
                 .status,
             400);
@@ -166,7 +166,7 @@ TEST_F(Control, RefusesBadControlRequests) {
   EXPECT_FALSE(handle_control(state, incoming_of(valid_call(Provider::openai))));
 }
 
-TEST_F(Control, RequestsAreListedPerProviderWithTheirJsonBody) {
+TEST_F(FakeLlmControlApi, RequestsAreListedPerProviderWithTheirJsonBody) {
   serve(Provider::gemini);
   serve(Provider::anthropic);
   auto all = json::parse(call("GET", "/_fake/requests").body)["requests"];

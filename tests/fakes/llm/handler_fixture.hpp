@@ -41,7 +41,7 @@ inline json decision_in(Provider provider, const Plan& plan) {
   return json::parse(body["choices"][0]["message"]["content"].get<std::string>());
 }
 
-class Handler : public ::testing::Test {
+class FakeLlmHandler : public ::testing::Test {
  protected:
   Plan serve(const Call& call) { return handle_request(state, true, incoming_of(call)); }
   Plan serve(Provider provider) { return serve(valid_call(provider)); }

@@ -9,7 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(Routes, EachProviderPathAndTheGeminiModel) {
+TEST(FakeLlmRouting, EachProviderPathAndTheGeminiModel) {
   auto gemini = match_route("/v1beta/models/gemini-2.5-flash:generateContent");
   ASSERT_TRUE(gemini);
   EXPECT_EQ(gemini->provider, Provider::gemini);
@@ -24,7 +24,7 @@ TEST(Routes, EachProviderPathAndTheGeminiModel) {
   EXPECT_FALSE(match_route("/"));
 }
 
-TEST_F(Handler, TheDefaultAnswerIsAValidDecisionInEveryEnvelope) {
+TEST_F(FakeLlmHandler, TheDefaultAnswerIsAValidDecisionInEveryEnvelope) {
   for (auto provider : kProviders) {
     SCOPED_TRACE(std::string{to_string(provider)});
     auto plan = serve(provider);
@@ -40,7 +40,7 @@ TEST_F(Handler, TheDefaultAnswerIsAValidDecisionInEveryEnvelope) {
   }
 }
 
-TEST_F(Handler, EnvelopesCarryUsageModelAndTheProvidersStopWord) {
+TEST_F(FakeLlmHandler, EnvelopesCarryUsageModelAndTheProvidersStopWord) {
   Answer answer;
   answer.decision = sell_decision();
   answer.usage = {61, 24};
@@ -80,7 +80,7 @@ TEST_F(Handler, EnvelopesCarryUsageModelAndTheProvidersStopWord) {
   EXPECT_EQ(local["choices"][0]["finish_reason"], "stop");
 }
 
-TEST_F(Handler, ScriptsAreFifoPerProviderThenTheDefault) {
+TEST_F(FakeLlmHandler, ScriptsAreFifoPerProviderThenTheDefault) {
   auto first = sell_decision();
   auto second = sell_decision();
   second["action"] = "BUY";
@@ -100,14 +100,14 @@ TEST_F(Handler, ScriptsAreFifoPerProviderThenTheDefault) {
   EXPECT_EQ(state.scripted(Provider::gemini), 0u);
 }
 
-TEST_F(Handler, APersistentDefaultFaultMakesAProviderDown) {
+TEST_F(FakeLlmHandler, APersistentDefaultFaultMakesAProviderDown) {
   state.set_default(Provider::anthropic, Behaviour::fault(Fault::overloaded()));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(serve(Provider::anthropic).reply.status, 529);
   EXPECT_EQ(state.fault_count(FaultKind::overloaded), 3u);
   EXPECT_EQ(serve(Provider::openai).reply.status, 200);
 }
 
-TEST_F(Handler, RecordsRedactEveryKey) {
+TEST_F(FakeLlmHandler, RecordsRedactEveryKey) {
   auto gemini = valid_call(Provider::gemini);
   gemini.headers.erase("x-goog-api-key");
   gemini.target += "?alt=json&key=" + kKey + "&x=1";
@@ -132,7 +132,7 @@ TEST_F(Handler, RecordsRedactEveryKey) {
   EXPECT_EQ(records[2].sequence, 3u);
 }
 
-TEST_F(Handler, RefusedRequestsAreCountedButLeaveTheScript) {
+TEST_F(FakeLlmHandler, RefusedRequestsAreCountedButLeaveTheScript) {
   state.enqueue(Provider::openai, Behaviour::answer(sell_decision()), 1);
   auto plan = serve(valid_call(Provider::openai, "wrong-key"));
   EXPECT_EQ(plan.reply.status, 401);
@@ -147,7 +147,7 @@ TEST_F(Handler, RefusedRequestsAreCountedButLeaveTheScript) {
   EXPECT_EQ(state.faults_total(), 0u);
 }
 
-TEST_F(Handler, UnknownPathsAre404AndRecordedWithoutAProvider) {
+TEST_F(FakeLlmHandler, UnknownPathsAre404AndRecordedWithoutAProvider) {
   Call call;
   call.target = "/v1/embeddings";
   call.body = json::object();
@@ -159,7 +159,7 @@ TEST_F(Handler, UnknownPathsAre404AndRecordedWithoutAProvider) {
   for (auto p : kProviders) EXPECT_EQ(state.request_count(p), 0u);
 }
 
-TEST_F(Handler, TimingAndTransportFaultsBecomePlans) {
+TEST_F(FakeLlmHandler, TimingAndTransportFaultsBecomePlans) {
   state.enqueue(Provider::openai, Behaviour::fault(Fault::timeout()), 1);
   state.enqueue(Provider::openai, Behaviour::fault(Fault::reset()).after(50ms), 1);
   state.enqueue(Provider::openai, Behaviour::answer(sell_decision()).after(120ms), 1);
@@ -189,7 +189,7 @@ TEST_F(Handler, TimingAndTransportFaultsBecomePlans) {
   EXPECT_EQ(state.faults_total(), 5u);
 }
 
-TEST_F(Handler, TheConfiguredResponseDelayAddsToEveryAnswer) {
+TEST_F(FakeLlmHandler, TheConfiguredResponseDelayAddsToEveryAnswer) {
   auto config = state.config(Provider::gemini);
   config.response_delay = 40ms;
   state.configure(Provider::gemini, config);
@@ -199,7 +199,7 @@ TEST_F(Handler, TheConfiguredResponseDelayAddsToEveryAnswer) {
   EXPECT_EQ(state.fault_count(FaultKind::delay), 1u);  // only the scripted one is injected
 }
 
-TEST_F(Handler, ResetRestoresTheStartOptions) {
+TEST_F(FakeLlmHandler, ResetRestoresTheStartOptions) {
   state.enqueue(Provider::gemini, Behaviour::fault(Fault::prose()), 3);
   state.set_default(Provider::gemini, Behaviour::fault(Fault::server_error()));
   auto config = state.config(Provider::gemini);
@@ -215,7 +215,7 @@ TEST_F(Handler, ResetRestoresTheStartOptions) {
   EXPECT_EQ(state.requests().at(0).sequence, 1u);
 }
 
-TEST_F(Handler, AStringDecisionIsRawTextAndAThoughtComesFirst) {
+TEST_F(FakeLlmHandler, AStringDecisionIsRawTextAndAThoughtComesFirst) {
   Answer thinking;
   thinking.decision = sell_decision();
   thinking.thought = "Weighing RSI against MACD";

@@ -7,7 +7,7 @@
 namespace autotrader::fakes::llm::test {
 namespace {
 
-using Validation = Handler;
+using FakeLlmValidation = FakeLlmHandler;
 
 json body_of(const Plan& plan) {
   return json::parse(plan.reply.body);
@@ -49,7 +49,7 @@ void expect_anthropic_error(const Plan& plan, int status, const std::string& typ
 
 // --- Gemini ---
 
-TEST_F(Validation, GeminiTakesTheKeyInTheHeaderOrTheQuery) {
+TEST_F(FakeLlmValidation, GeminiTakesTheKeyInTheHeaderOrTheQuery) {
   auto by_query = valid_call(Provider::gemini);
   by_query.headers.erase("x-goog-api-key");
   by_query.target += "?key=" + kKey;
@@ -63,7 +63,7 @@ TEST_F(Validation, GeminiTakesTheKeyInTheHeaderOrTheQuery) {
   EXPECT_EQ(body_of(wrong)["error"]["details"][0]["reason"], "API_KEY_INVALID");
 }
 
-TEST_F(Validation, GeminiAcceptsSnakeCaseFieldNames) {
+TEST_F(FakeLlmValidation, GeminiAcceptsSnakeCaseFieldNames) {
   auto call = valid_call(Provider::gemini);
   call.body = {{"system_instruction", {{"parts", {{{"text", "system"}}}}}},
                {"contents", {{{"role", "user"}, {"parts", {{{"text", "Decide."}}}}}}},
@@ -77,7 +77,7 @@ TEST_F(Validation, GeminiAcceptsSnakeCaseFieldNames) {
   EXPECT_EQ(serve(call).reply.status, 200) << serve(call).reply.body;
 }
 
-TEST_F(Validation, GeminiRolesAreUserAndModelOnly) {
+TEST_F(FakeLlmValidation, GeminiRolesAreUserAndModelOnly) {
   for (const char* role : {"assistant", "system"}) {
     auto call = valid_call(Provider::gemini);
     call.body["contents"][1]["role"] = role;
@@ -86,7 +86,7 @@ TEST_F(Validation, GeminiRolesAreUserAndModelOnly) {
   }
 }
 
-TEST_F(Validation, GeminiNeedsContentsWithParts) {
+TEST_F(FakeLlmValidation, GeminiNeedsContentsWithParts) {
   auto no_contents = valid_call(Provider::gemini);
   no_contents.body.erase("contents");
   expect_gemini_error(serve(no_contents), 400, "INVALID_ARGUMENT", "contents is not specified");
@@ -95,7 +95,7 @@ TEST_F(Validation, GeminiNeedsContentsWithParts) {
   expect_gemini_error(serve(no_parts), 400, "INVALID_ARGUMENT", "parts must not be empty");
 }
 
-TEST_F(Validation, GeminiResponseSchemaIsTheOpenApiSubset) {
+TEST_F(FakeLlmValidation, GeminiResponseSchemaIsTheOpenApiSubset) {
   auto json_schema_keyword = valid_call(Provider::gemini);
   json_schema_keyword.body["generationConfig"]["responseSchema"]["additionalProperties"] = false;
   expect_gemini_error(serve(json_schema_keyword), 400, "INVALID_ARGUMENT",
@@ -125,7 +125,7 @@ TEST_F(Validation, GeminiResponseSchemaIsTheOpenApiSubset) {
   expect_gemini_error(serve(no_mime), 400, "INVALID_ARGUMENT", "response_mime_type");
 }
 
-TEST_F(Validation, GeminiRefusesUnknownFieldsAndBadJson) {
+TEST_F(FakeLlmValidation, GeminiRefusesUnknownFieldsAndBadJson) {
   auto typo = valid_call(Provider::gemini);
   typo.body["generationConfig"]["maxTokens"] = 10;
   expect_gemini_error(serve(typo), 400, "INVALID_ARGUMENT",
@@ -147,7 +147,7 @@ TEST_F(Validation, GeminiRefusesUnknownFieldsAndBadJson) {
 
 // --- OpenAI-shaped ---
 
-TEST_F(Validation, OpenAiNeedsABearerKey) {
+TEST_F(FakeLlmValidation, OpenAiNeedsABearerKey) {
   auto none = valid_call(Provider::openai);
   none.headers.erase("Authorization");
   auto missing = serve(none);
@@ -159,7 +159,7 @@ TEST_F(Validation, OpenAiNeedsABearerKey) {
   EXPECT_EQ(wrong.reply.body.find("sk-wrong"), std::string::npos);  // never echoes a key
 }
 
-TEST_F(Validation, TheLocalRouteNeedsNoKeyButRefusesAWrongOne) {
+TEST_F(FakeLlmValidation, TheLocalRouteNeedsNoKeyButRefusesAWrongOne) {
   auto none = valid_call(Provider::local);
   none.headers.erase("Authorization");
   EXPECT_EQ(serve(none).reply.status, 200);
@@ -168,7 +168,7 @@ TEST_F(Validation, TheLocalRouteNeedsNoKeyButRefusesAWrongOne) {
   EXPECT_EQ(state.requests().back().auth, AuthOutcome::wrong);
 }
 
-TEST_F(Validation, OpenAiResponseFormatMustBeNested) {
+TEST_F(FakeLlmValidation, OpenAiResponseFormatMustBeNested) {
   auto flat = valid_call(Provider::local);
   flat.body["response_format"] = {{"type", "json_schema"}, {"schema", decision_schema()}};
   expect_openai_error(serve(flat), 400, "response_format.json_schema",
@@ -192,7 +192,7 @@ TEST_F(Validation, OpenAiResponseFormatMustBeNested) {
   EXPECT_EQ(serve(json_object).reply.status, 200);
 }
 
-TEST_F(Validation, OpenAiStrictSchemasListEveryPropertyAndCloseEveryObject) {
+TEST_F(FakeLlmValidation, OpenAiStrictSchemasListEveryPropertyAndCloseEveryObject) {
   auto missing_required = valid_call(Provider::openai);
   missing_required.body["response_format"]["json_schema"]["schema"]["required"] = {"action"};
   expect_openai_error(serve(missing_required), 400, "response_format", "Missing 'confidence'");
@@ -212,7 +212,7 @@ TEST_F(Validation, OpenAiStrictSchemasListEveryPropertyAndCloseEveryObject) {
   EXPECT_EQ(serve(not_strict).reply.status, 200);
 }
 
-TEST_F(Validation, OpenAiMessagesModelAndArguments) {
+TEST_F(FakeLlmValidation, OpenAiMessagesModelAndArguments) {
   auto role = valid_call(Provider::openai);
   role.body["messages"][1]["role"] = "model";
   expect_openai_error(serve(role), 400, "messages[1].role", "Supported values");
@@ -244,7 +244,7 @@ TEST_F(Validation, OpenAiMessagesModelAndArguments) {
   expect_openai_error(serve(wrong_types), 400, nullptr, "model");
 }
 
-TEST_F(Validation, TheLocalRouteRequiresTemperature) {
+TEST_F(FakeLlmValidation, TheLocalRouteRequiresTemperature) {
   auto local = valid_call(Provider::local);
   local.body.erase("temperature");
   expect_openai_error(serve(local), 400, "temperature", "temperature is required");
@@ -253,7 +253,7 @@ TEST_F(Validation, TheLocalRouteRequiresTemperature) {
   EXPECT_EQ(serve(openai).reply.status, 200);
 }
 
-TEST_F(Validation, WithoutValidationOnlyAuthIsChecked) {
+TEST_F(FakeLlmValidation, WithoutValidationOnlyAuthIsChecked) {
   auto config = state.config(Provider::openai);
   config.validate_requests = false;
   state.configure(Provider::openai, config);
@@ -265,7 +265,7 @@ TEST_F(Validation, WithoutValidationOnlyAuthIsChecked) {
 
 // --- Anthropic ---
 
-TEST_F(Validation, AnthropicNeedsItsKeyAndVersionHeaders) {
+TEST_F(FakeLlmValidation, AnthropicNeedsItsKeyAndVersionHeaders) {
   auto none = valid_call(Provider::anthropic);
   none.headers.erase("x-api-key");
   expect_anthropic_error(serve(none), 401, "authentication_error", "x-api-key");
@@ -282,7 +282,7 @@ TEST_F(Validation, AnthropicNeedsItsKeyAndVersionHeaders) {
                          "anthropic-version: header is required");
 }
 
-TEST_F(Validation, AnthropicNeedsMaxTokensAndUserOrAssistantRoles) {
+TEST_F(FakeLlmValidation, AnthropicNeedsMaxTokensAndUserOrAssistantRoles) {
   auto no_max = valid_call(Provider::anthropic);
   no_max.body.erase("max_tokens");
   expect_anthropic_error(serve(no_max), 400, "invalid_request_error", "max_tokens: Field required");
@@ -307,7 +307,7 @@ TEST_F(Validation, AnthropicNeedsMaxTokensAndUserOrAssistantRoles) {
   expect_anthropic_error(serve(hot), 400, "invalid_request_error", "temperature");
 }
 
-TEST_F(Validation, AnthropicToolChoiceMustNameAnOfferedToolWithoutThinking) {
+TEST_F(FakeLlmValidation, AnthropicToolChoiceMustNameAnOfferedToolWithoutThinking) {
   auto unknown_tool = valid_call(Provider::anthropic);
   unknown_tool.body["tool_choice"]["name"] = "other_tool";
   expect_anthropic_error(serve(unknown_tool), 400, "invalid_request_error", "not found");
@@ -327,7 +327,7 @@ TEST_F(Validation, AnthropicToolChoiceMustNameAnOfferedToolWithoutThinking) {
   expect_anthropic_error(serve(schemaless), 400, "invalid_request_error", "input_schema");
 }
 
-TEST_F(Validation, AnthropicAnswersWithTheToolItWasOffered) {
+TEST_F(FakeLlmValidation, AnthropicAnswersWithTheToolItWasOffered) {
   auto any = valid_call(Provider::anthropic);
   any.body["tools"].push_back({{"name", "other"}, {"input_schema", {{"type", "object"}}}});
   any.body["tool_choice"] = {{"type", "any"}};
