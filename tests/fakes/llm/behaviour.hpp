@@ -76,7 +76,7 @@ struct Answer {
 
 struct Fault {
   FaultKind kind = FaultKind::server_error;
-  int status = 0;                            // server_error: the 5xx status
+  int status = 0;  // server_error: the 5xx to send; informational for the others
   std::chrono::milliseconds retry_after{0};  // rate_limited: the hint; 0 = no hint at all
   std::optional<bool> should_retry;          // OpenAI-shaped, Anthropic: x-should-retry header
 
