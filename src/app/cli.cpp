@@ -11,6 +11,8 @@ Usage:
   autotrader run [--config FILE]     run the supervised daemon until SIGINT/SIGTERM
   autotrader config check FILE       validate a configuration file and print every error
   autotrader indicators FILE         print every indicator for each candle of a klines file (CSV)
+  autotrader decide --dry-run [FILE] run one multi-turn AI analysis of a snapshot (JSON) and print
+                                     the decision with its transcript; nothing is executed
   autotrader version                 print the version
   autotrader COMMAND --help          help for one command
 
@@ -45,6 +47,23 @@ data dumps — runs it through the data-quality gate and every indicator, and pr
 per accepted candle: open_time, close, each indicator (an empty cell while it warms up), trend
 and volume ratio. What the gate rejected or found missing goes to stderr. Use it to check our
 numbers against your charting tool. Exit code 0 when the file was read, 1 when it could not be.
+)";
+
+constexpr std::string_view kDecideHelp =
+    R"(Usage: autotrader decide --dry-run [--config FILE] [FILE]
+
+Reads a market snapshot as JSON from FILE (or stdin when FILE is - or missing), runs the whole
+multi-turn analysis against the configured AI providers exactly as the daemon's provider pool
+does (priority order, circuit breakers, fallbacks, the analysis deadline, the technical-analysis
+provider last), and prints the decision with its transcript as JSON. Nothing is executed: no
+order is placed and no state is written. --dry-run is required, so that a later live form of
+this command can never be reached by accident.
+
+Snapshot fields: symbol and price are required; interval, rsi, ma_short, ma_long, atr, vwap,
+macd, macd_signal, macd_histogram, trend, volume_ratio, as_of_ms and position {quantity,
+average_entry_price, unrealized_pnl_pct} are optional.
+
+Exit codes: 0 a decision was printed, 65 the snapshot is not valid, 78 bad configuration.
 )";
 
 constexpr std::string_view kVersionHelp = R"(Usage: autotrader version
@@ -99,6 +118,38 @@ CliResult parse_config(const std::vector<std::string>& args) {
   return out;
 }
 
+CliResult parse_decide(const std::vector<std::string>& args) {
+  CliArgs out;
+  out.command = Command::decide;
+  out.check_file = "-";
+  bool dry_run = false;
+  bool have_file = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (is_help(arg)) return help(kDecideHelp);
+    if (arg == "--dry-run") {
+      dry_run = true;
+    } else if (arg == "--config") {
+      if (i + 1 >= args.size()) return CliError{"decide: --config needs a FILE"};
+      out.config_file = args[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      out.config_file = arg.substr(9);
+      if (out.config_file->empty()) return CliError{"decide: --config needs a FILE"};
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return CliError{"decide: unknown option '" + arg + "' (see autotrader decide --help)"};
+    } else if (have_file) {
+      return CliError{"decide: too many arguments"};
+    } else {
+      out.check_file = arg;
+      have_file = true;
+    }
+  }
+  if (!dry_run) {
+    return CliError{"decide: only --dry-run is supported (nothing is ever executed by decide)"};
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string global_help() {
@@ -121,6 +172,7 @@ CliResult parse_cli(const std::vector<std::string>& args) {
     out.check_file = args[1];
     return out;
   }
+  if (command == "decide") return parse_decide(args);
   if (command == "version") {
     if (args.size() > 1 && is_help(args[1])) return help(kVersionHelp);
     if (args.size() > 1) return CliError{"version: takes no arguments"};

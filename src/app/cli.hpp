@@ -8,13 +8,14 @@
 
 namespace autotrader::app {
 
-enum class Command { help, version, run, config_check, indicators };
+enum class Command { help, version, run, config_check, indicators, decide };
 
 struct CliArgs {
   Command command = Command::help;
-  // run: --config FILE (otherwise config/autotrader.json if present, then built-in defaults).
+  // run, decide: --config FILE (otherwise config/autotrader.json if present, then built-in
+  // defaults).
   std::optional<std::string> config_file;
-  // config check FILE, indicators FILE
+  // config check FILE, indicators FILE, decide [FILE] ("-", the default, is stdin)
   std::string check_file;
   // For Command::help: the text to print (global or of one subcommand).
   std::string help_text;

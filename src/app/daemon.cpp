@@ -17,9 +17,11 @@
 
 #include "actors/feed/market_tree.hpp"
 #include "actors/http/http_actor.hpp"
+#include "actors/llm/llm_tree.hpp"
 #include "app/actor_system.hpp"
 #include "app/binance_wiring.hpp"
 #include "app/cli.hpp"
+#include "app/decide_command.hpp"
 #include "app/redacting_observer.hpp"
 #include "app/supervision_metrics.hpp"
 #include "config/loader.hpp"
@@ -31,6 +33,7 @@
 #include "market/indicators_command.hpp"
 #include "net/client_context.hpp"
 #include "net/metrics_endpoint.hpp"
+#include "net/proxy.hpp"
 #include "supervision/run_root.hpp"
 #include "supervision/tree_view.hpp"
 
@@ -72,7 +75,8 @@ double seconds_since(std::chrono::steady_clock::time_point start, const core::Cl
 
 std::vector<actors::HttpRoute> operator_routes(std::shared_ptr<prometheus::Registry> registry,
                                                std::shared_ptr<supervision::TreeView> tree,
-                                               std::shared_ptr<const core::Clock> clock) {
+                                               std::shared_ptr<const core::Clock> clock,
+                                               std::shared_ptr<llm_actors::PoolShared> llm) {
   auto started = clock->steady_now();
   std::vector<actors::HttpRoute> routes;
   routes.push_back(
@@ -87,16 +91,30 @@ std::vector<actors::HttpRoute> operator_routes(std::shared_ptr<prometheus::Regis
       {"GET", "/api/supervision", [tree, clock](const net::HttpRequest&, net::Responder respond) {
          respond(net::HttpResponse::json(200, tree->to_json(clock->steady_now())));
        }});
+  // The provider pool's figures live outside its actor (they survive its restarts), so they
+  // are read here directly, under the pool's lock.
+  routes.push_back({"GET", "/api/backup-services-status",
+                    [llm](const net::HttpRequest&, net::Responder respond) {
+                      respond(net::HttpResponse::json(200, llm->status_json()));
+                    }});
   return routes;
 }
 
+// Outbound connections: one I/O thread for the Binance feed (its CA file) and one for the AI
+// providers (theirs), created before the actor system and released after it.
+struct ClientContexts {
+  std::shared_ptr<net::ClientContext> binance;  // null unless market.venue is binance
+  std::shared_ptr<net::ClientContext> llm;
+  net::ProxyOptions proxy;
+};
+
 supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
+                                        const config::Secrets& secrets,
                                         std::shared_ptr<prometheus::Registry> registry,
                                         std::shared_ptr<supervision::TreeView> tree,
                                         std::shared_ptr<supervision::Observer> observer,
                                         std::shared_ptr<const core::Clock> clock,
-                                        std::uint64_t seed,
-                                        std::shared_ptr<net::ClientContext> client_context) {
+                                        std::uint64_t seed, const ClientContexts& clients) {
   const auto& sup = settings.supervision;
   supervision::SupervisorSpec root;
   root.id = "root";
@@ -110,9 +128,12 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   // Market data: the "market" supervisor and its feeds (feed::market_tree).
   auto market = feed::market_tree(settings, *registry, clock);
   if (settings.market.venue == "binance") {
-    market.spec.children.push_back(binance_feed_child(settings, *registry, market.feeds,
-                                                      std::move(client_context), clock, seed + 1));
+    market.spec.children.push_back(
+        binance_feed_child(settings, *registry, market.feeds, clients.binance, clock, seed + 1));
   }
+  // Decisions: the "llm" supervisor, its provider children and the pool (llm_actors::llm_tree).
+  auto llm =
+      llm_actors::llm_tree(settings, secrets, registry.get(), clients.llm, clock, clients.proxy);
 
   actors::HttpActorConfig http;
   http.options.bind_address = settings.http.bind;
@@ -122,7 +143,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   http.options.request_timeout = duration_cast<milliseconds>(settings.http.request_timeout);
   http.options.max_connections = settings.http.max_connections;
   http.registry = registry;
-  http.routes = operator_routes(registry, std::move(tree), std::move(clock));
+  http.routes = operator_routes(registry, std::move(tree), std::move(clock), llm.shared);
   http.log = core::log::get("http");
 
   supervision::ChildSpec http_child;
@@ -136,6 +157,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
                                                 duration_cast<milliseconds>(sup.heartbeat_timeout)};
   root.children.push_back(std::move(http_child));
   root.children.push_back(supervision::supervisor_child(std::move(market.spec)));
+  root.children.push_back(supervision::supervisor_child(std::move(llm.spec)));
   return root;
 }
 
@@ -224,19 +246,28 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   auto observers = std::make_shared<RedactingObserver>(std::make_shared<supervision::ObserverList>(
       std::vector<std::shared_ptr<supervision::Observer>>{tree, metrics}));
   auto seed = std::random_device{}();
-  // Outbound TLS connections (the Binance feed): created before the actor system and released
-  // after it, never on its own I/O thread.
-  std::shared_ptr<net::ClientContext> client_context;
+  ClientContexts clients;
   if (settings.market.venue == "binance") {
-    client_context = std::make_shared<net::ClientContext>(
+    clients.binance = std::make_shared<net::ClientContext>(
         net::TlsOptions{true, settings.binance.tls_ca_file, {}});
-    if (const auto& error = client_context->tls_error()) {
+    if (const auto& error = clients.binance->tls_error()) {
       return fail(settings, exit_config,
                   "binance.tls_ca_file: cannot load '" + settings.binance.tls_ca_file +
                       "': " + error->message);
     }
   }
-  auto spec = daemon_tree(settings, registry, tree, observers, clock, seed, client_context);
+  clients.llm =
+      std::make_shared<net::ClientContext>(net::TlsOptions{true, settings.llm.tls_ca_file, {}});
+  if (const auto& error = clients.llm->tls_error()) {
+    return fail(
+        settings, exit_config,
+        "llm.tls_ca_file: cannot load '" + settings.llm.tls_ca_file + "': " + error->message);
+  }
+  auto proxy = net::proxy_from_environment(environment);
+  for (const auto& problem : proxy.errors) log->warn("proxy ignored: {}", problem);
+  clients.proxy = std::move(proxy.options);
+  auto spec =
+      daemon_tree(settings, loaded.secrets, registry, tree, observers, clock, seed, clients);
   metrics->preregister(spec);
 
   supervision::RunRootOptions run_options;
@@ -321,6 +352,8 @@ int main_entry(const std::vector<std::string>& args, const char* const* envp) {
       return run_daemon(cli, environment);
     case Command::indicators:
       return market::run_indicators_command(cli.check_file, std::cout, std::cerr);
+    case Command::decide:
+      return run_decide_command(cli, environment, std::cin, std::cout, std::cerr);
   }
   return exit_usage;
 }

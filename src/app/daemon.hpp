@@ -9,6 +9,7 @@ namespace autotrader::app {
 // sysexits.h codes, documented in the README and `autotrader --help`.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 64;        // EX_USAGE: unknown command or option
+inline constexpr int exit_data = 65;         // EX_DATAERR: bad input data (decide's snapshot)
 inline constexpr int exit_unavailable = 69;  // EX_UNAVAILABLE: e.g. the HTTP port is taken
 inline constexpr int exit_software = 70;     // EX_SOFTWARE: the root supervisor gave up
 inline constexpr int exit_cant_create = 73;  // EX_CANTCREAT: the data directory is not writable

@@ -87,10 +87,11 @@ struct Decision {
   std::vector<TranscriptTurn> transcript;
 };
 
-// How a provider call failed. The class decides what the pool does: retryable failures count
-// against the breaker and the pool moves on; non-retryable ones (auth, quota, spend limit, bad
-// request, safety block) open the breaker for a long cooldown; an invalid answer is a failure
-// like any other (it never silently becomes HOLD).
+// How a provider call failed. The pool moves on to the next provider after any failure; an
+// invalid answer is a failure like any other (it never silently becomes HOLD). For the circuit
+// breaker (breaker.hpp): auth, quota and bad request take the provider out for a long cooldown
+// (time does not cure them); everything else, a safety block included (it depends on the
+// prompt, not on the provider's health), counts as an ordinary failure; cancelled counts not.
 enum class FailureClass : std::uint8_t { retryable, non_retryable, invalid_answer };
 
 enum class FailureKind : std::uint8_t {

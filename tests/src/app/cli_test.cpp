@@ -61,6 +61,24 @@ TEST(Cli, IndicatorsTakesExactlyOneFile) {
   EXPECT_EQ(error({"indicators", "a", "b"}), "indicators: too many arguments");
 }
 
+TEST(Cli, DecideNeedsDryRunAndReadsStdinByDefault) {
+  auto args = ok({"decide", "--dry-run"});
+  EXPECT_EQ(args.command, Command::decide);
+  EXPECT_EQ(args.check_file, "-");
+  EXPECT_FALSE(args.config_file);
+  args = ok({"decide", "snap.json", "--dry-run", "--config", "c.json"});
+  EXPECT_EQ(args.check_file, "snap.json");
+  EXPECT_EQ(args.config_file, "c.json");
+  EXPECT_EQ(ok({"decide", "--dry-run", "-"}).check_file, "-");
+  EXPECT_EQ(ok({"decide", "--config=x.json", "--dry-run"}).config_file, "x.json");
+  EXPECT_NE(ok({"decide", "--help"}).help_text.find("transcript"), std::string::npos);
+  EXPECT_NE(error({"decide", "snap.json"}).find("only --dry-run"), std::string::npos);
+  EXPECT_EQ(error({"decide", "--dry-run", "a", "b"}), "decide: too many arguments");
+  EXPECT_NE(error({"decide", "--dry-run", "--live"}).find("unknown option '--live'"),
+            std::string::npos);
+  EXPECT_EQ(error({"decide", "--dry-run", "--config"}), "decide: --config needs a FILE");
+}
+
 TEST(Cli, Version) {
   EXPECT_EQ(ok({"version"}).command, Command::version);
   EXPECT_EQ(ok({"--version"}).command, Command::version);
