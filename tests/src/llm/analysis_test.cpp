@@ -48,13 +48,13 @@ net::HttpResult ok(ProviderKind kind, const nlohmann::json& decision, Usage usag
   return response(200, answer_body(kind, decision, usage, model));
 }
 
-class AnalysisTest : public ::testing::TestWithParam<ProviderKind> {
+class LlmAnalysisTest : public ::testing::TestWithParam<ProviderKind> {
  protected:
   ProviderKind kind() const { return GetParam(); }
   ProviderSettings settings() const { return fixture_settings(kind()); }
 };
 
-TEST_P(AnalysisTest, TwoTurnsThenTheRefinedDecisionWithItsTranscript) {
+TEST_P(LlmAnalysisTest, TwoTurnsThenTheRefinedDecisionWithItsTranscript) {
   Analysis analysis{settings(), input()};
   EXPECT_STREQ(analysis.phase_name(), "initial");
   auto first = analysis.first_request();
@@ -109,14 +109,14 @@ TEST_P(AnalysisTest, TwoTurnsThenTheRefinedDecisionWithItsTranscript) {
   EXPECT_EQ(analysis.transcript().size(), 2u);
 }
 
-TEST_P(AnalysisTest, WithoutAReportedModelTheConfiguredOneIsNamed) {
+TEST_P(LlmAnalysisTest, WithoutAReportedModelTheConfiguredOneIsNamed) {
   Analysis analysis{settings(), input()};
   (void)analysis.on_result(ok(kind(), first_answer(), {}, ""), 1ms);
   auto step = analysis.on_result(ok(kind(), refined_answer(), {}, ""), 1ms);
   EXPECT_EQ(expect_alternative<Decision>(step).model, settings().model);
 }
 
-TEST_P(AnalysisTest, TransportFailureInPhaseOne) {
+TEST_P(LlmAnalysisTest, TransportFailureInPhaseOne) {
   Analysis analysis{settings(), input()};
   auto step = analysis.on_result(
       net::ClientError{net::client_errc::timeout, "read from 127.0.0.1:1: timed out"}, 20000ms);
@@ -127,7 +127,7 @@ TEST_P(AnalysisTest, TransportFailureInPhaseOne) {
   EXPECT_TRUE(analysis.transcript().empty());
 }
 
-TEST_P(AnalysisTest, InvalidAnswerInPhaseOneIsAFailureNotAHold) {
+TEST_P(LlmAnalysisTest, InvalidAnswerInPhaseOneIsAFailureNotAHold) {
   Analysis analysis{settings(), input()};
   auto bad = first_answer();
   bad["action"] = "MAYBE";
@@ -140,7 +140,7 @@ TEST_P(AnalysisTest, InvalidAnswerInPhaseOneIsAFailureNotAHold) {
   EXPECT_TRUE(analysis.finished());
 }
 
-TEST_P(AnalysisTest, RateLimitInPhaseTwoKeepsTheFirstTurn) {
+TEST_P(LlmAnalysisTest, RateLimitInPhaseTwoKeepsTheFirstTurn) {
   Analysis analysis{settings(), input()};
   (void)analysis.on_result(ok(kind(), first_answer(), {10, 5}), 500ms);
   auto step = analysis.on_result(response(429, "{}", {{"retry-after", "4"}}), 30ms);
@@ -152,7 +152,7 @@ TEST_P(AnalysisTest, RateLimitInPhaseTwoKeepsTheFirstTurn) {
   EXPECT_EQ(analysis.transcript()[0].phase, "initial");
 }
 
-TEST_P(AnalysisTest, OutOfRangeAnswerInPhaseTwoIsAFailure) {
+TEST_P(LlmAnalysisTest, OutOfRangeAnswerInPhaseTwoIsAFailure) {
   Analysis analysis{settings(), input()};
   (void)analysis.on_result(ok(kind(), first_answer(), {}), 1ms);
   auto bad = refined_answer();
@@ -163,20 +163,20 @@ TEST_P(AnalysisTest, OutOfRangeAnswerInPhaseTwoIsAFailure) {
   EXPECT_EQ(failure.message.rfind("refinement: position_size", 0), 0u) << failure.message;
 }
 
-TEST_P(AnalysisTest, ServerErrorInPhaseTwo) {
+TEST_P(LlmAnalysisTest, ServerErrorInPhaseTwo) {
   Analysis analysis{settings(), input()};
   (void)analysis.on_result(ok(kind(), first_answer(), {}), 1ms);
   auto step = analysis.on_result(response(500, "oops"), 1ms);
   EXPECT_EQ(expect_alternative<Failure>(step).kind, FailureKind::server_error);
 }
 
-INSTANTIATE_TEST_SUITE_P(Formats, AnalysisTest,
+INSTANTIATE_TEST_SUITE_P(LlmFormats, LlmAnalysisTest,
                          ::testing::Values(ProviderKind::gemini, ProviderKind::openai,
                                            ProviderKind::anthropic, ProviderKind::together,
                                            ProviderKind::local),
                          [](const auto& info) { return std::string{to_string(info.param)}; });
 
-TEST(Analysis, ContentOutcomeFromAFixtureEndsTheAnalysis) {
+TEST(LlmAnalysis, ContentOutcomeFromAFixtureEndsTheAnalysis) {
   Analysis analysis{fixture_settings(ProviderKind::anthropic), input()};
   auto step =
       analysis.on_result(testing::fixture_response(200, "anthropic/response_prose.json"), 1ms);

@@ -205,7 +205,7 @@ void check(ProviderKind kind, const net::ClientResponse& http, std::size_t& repl
   }
 }
 
-TEST(CodecFuzz, MutatedFixturesNeverCrash) {
+TEST(LlmCodecFuzz, MutatedFixturesNeverCrash) {
   std::mt19937_64 rng{20240401};
   std::size_t replies = 0;
   for (int i = 0; i < 6000; ++i) {
@@ -219,7 +219,7 @@ TEST(CodecFuzz, MutatedFixturesNeverCrash) {
   EXPECT_GT(replies, 0u);
 }
 
-TEST(CodecFuzz, MutatedDocumentsNeverCrash) {
+TEST(LlmCodecFuzz, MutatedDocumentsNeverCrash) {
   std::mt19937_64 rng{99};
   std::size_t replies = 0;
   std::size_t decisions = 0;
@@ -238,7 +238,7 @@ TEST(CodecFuzz, MutatedDocumentsNeverCrash) {
   EXPECT_GT(decisions, 400u);
 }
 
-TEST(CodecFuzz, RandomBytesAreFailures) {
+TEST(LlmCodecFuzz, RandomBytesAreFailures) {
   std::mt19937_64 rng{7};
   std::size_t replies = 0;
   for (int i = 0; i < 2000; ++i) {

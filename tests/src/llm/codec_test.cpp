@@ -14,7 +14,7 @@ using testing::failure_of;
 using testing::fixture_settings;
 using testing::response;
 
-TEST(Codec, ProviderKindNamesRoundTrip) {
+TEST(LlmCodec, ProviderKindNamesRoundTrip) {
   for (auto kind : {ProviderKind::gemini, ProviderKind::openai, ProviderKind::anthropic,
                     ProviderKind::together, ProviderKind::local}) {
     EXPECT_EQ(parse_provider_kind(to_string(kind)), kind);
@@ -24,7 +24,7 @@ TEST(Codec, ProviderKindNamesRoundTrip) {
   EXPECT_FALSE(parse_provider_kind(""));
 }
 
-TEST(Codec, TransportErrorsAreClassified) {
+TEST(LlmCodec, TransportErrorsAreClassified) {
   struct Case {
     net::client_errc code;
     FailureKind kind;
@@ -53,7 +53,7 @@ TEST(Codec, TransportErrorsAreClassified) {
       << "a pre-network error repeats on every retry";
 }
 
-TEST(Codec, GoDurationsAsOpenAiPrintsThem) {
+TEST(LlmCodec, GoDurationsAsOpenAiPrintsThem) {
   EXPECT_EQ(detail::parse_go_duration("2.502s"), std::optional{2502ms});
   EXPECT_EQ(detail::parse_go_duration("20ms"), std::optional{20ms});
   EXPECT_EQ(detail::parse_go_duration("1m30s"), std::optional{90000ms});
@@ -65,7 +65,7 @@ TEST(Codec, GoDurationsAsOpenAiPrintsThem) {
   EXPECT_EQ(detail::parse_go_duration("99999999h"), std::optional{detail::kMaxRetryHint});
 }
 
-TEST(Codec, ProtoDurationsAsRetryInfoCarriesThem) {
+TEST(LlmCodec, ProtoDurationsAsRetryInfoCarriesThem) {
   EXPECT_EQ(detail::parse_proto_duration("26s"), std::optional{26000ms});
   EXPECT_EQ(detail::parse_proto_duration("1.5s"), std::optional{1500ms});
   EXPECT_EQ(detail::parse_proto_duration("0s"), std::optional{0ms});
@@ -74,7 +74,7 @@ TEST(Codec, ProtoDurationsAsRetryInfoCarriesThem) {
   EXPECT_FALSE(detail::parse_proto_duration("1.5ms"));
 }
 
-TEST(Codec, HttpDates) {
+TEST(LlmCodec, HttpDates) {
   // RFC 9110 §5.6.7's example.
   EXPECT_EQ(detail::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
   EXPECT_EQ(detail::parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
@@ -85,7 +85,7 @@ TEST(Codec, HttpDates) {
   EXPECT_FALSE(detail::parse_http_date(""));
 }
 
-TEST(Codec, RetryAfterHeaderForms) {
+TEST(LlmCodec, RetryAfterHeaderForms) {
   auto hint = [](net::HeaderFields headers) {
     return detail::retry_hint_from_headers(response(429, "", std::move(headers)));
   };
@@ -104,7 +104,7 @@ TEST(Codec, RetryAfterHeaderForms) {
   EXPECT_FALSE(hint({}));
 }
 
-TEST(Codec, RetryHintsInMessages) {
+TEST(LlmCodec, RetryHintsInMessages) {
   EXPECT_EQ(detail::retry_hint_from_message("... Please try again in 2.502s. Visit ..."),
             std::optional{2502ms});
   EXPECT_EQ(detail::retry_hint_from_message("Please try again in 20ms."), std::optional{20ms});
@@ -114,7 +114,7 @@ TEST(Codec, RetryHintsInMessages) {
   EXPECT_FALSE(detail::retry_hint_from_message(""));
 }
 
-TEST(Codec, ProviderMessagesAreShortCleanAndKeyFree) {
+TEST(LlmCodec, ProviderMessagesAreShortCleanAndKeyFree) {
   auto settings = fixture_settings(ProviderKind::openai);
   EXPECT_EQ(detail::provider_message("line\n\tbreak\x1b[31m red\x07", settings),
             "line break[31m red");
@@ -128,7 +128,7 @@ TEST(Codec, ProviderMessagesAreShortCleanAndKeyFree) {
   EXPECT_EQ(detail::provider_message("risk-free sk-short", settings), "risk-free sk-short");
 }
 
-TEST(Codec, NumbersBeyondDoubleAreUnparseableNotInfinite) {
+TEST(LlmCodec, NumbersBeyondDoubleAreUnparseableNotInfinite) {
   // nlohmann reports an overflowing number as a parse error rather than as infinity.
   nlohmann::json body = {{"choices",
                           {{{"message", {{"content", R"({"action":"BUY","confidence":1e400})"}}},
@@ -138,7 +138,7 @@ TEST(Codec, NumbersBeyondDoubleAreUnparseableNotInfinite) {
   EXPECT_EQ(failure.kind, FailureKind::unparseable);
 }
 
-TEST(Codec, DeepNestingIsRefusedNotRecursedInto) {
+TEST(LlmCodec, DeepNestingIsRefusedNotRecursedInto) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_FALSE(detail::parse_json(deep));
   for (auto kind : {ProviderKind::gemini, ProviderKind::openai, ProviderKind::anthropic}) {

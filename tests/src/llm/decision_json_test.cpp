@@ -25,7 +25,7 @@ Decision sample_decision() {
   return d;
 }
 
-TEST(DecisionJson, RoundTrips) {
+TEST(LlmDecisionJson, RoundTrips) {
   Decision d = sample_decision();
   auto json = decision_to_json(d);
   EXPECT_EQ(json["action"], "SELL");
@@ -52,7 +52,7 @@ TEST(DecisionJson, RoundTrips) {
   EXPECT_EQ(decision_to_json(r), json);
 }
 
-TEST(DecisionJson, RefusesWhatAModelCouldNotSend) {
+TEST(LlmDecisionJson, RefusesWhatAModelCouldNotSend) {
   auto base = decision_to_json(sample_decision());
   struct Case {
     const char* what;
@@ -91,7 +91,7 @@ constexpr const char* kSnapshot = R"({"symbol":"BTCUSDT","interval":"1h","price"
   "as_of_ms":1735689600000,
   "position":{"quantity":0.5,"average_entry_price":64000,"unrealized_pnl_pct":1.56}})";
 
-TEST(DecisionInputJson, ReadsASnapshotFile) {
+TEST(LlmDecisionInputJson, ReadsASnapshotFile) {
   auto result = decision_input_from_text(kSnapshot);
   ASSERT_TRUE(std::holds_alternative<DecisionInput>(result)) << std::get<JsonError>(result).message;
   const DecisionInput& in = std::get<DecisionInput>(result);
@@ -110,7 +110,7 @@ TEST(DecisionInputJson, ReadsASnapshotFile) {
   EXPECT_EQ(decision_input_to_json(in), nlohmann::json::parse(kSnapshot));
 }
 
-TEST(DecisionInputJson, OnlySymbolAndPriceAreRequired) {
+TEST(LlmDecisionInputJson, OnlySymbolAndPriceAreRequired) {
   auto result = decision_input_from_text(R"({"symbol":"ETHUSDT","price":3000,"rsi":null})");
   ASSERT_TRUE(std::holds_alternative<DecisionInput>(result));
   const DecisionInput& in = std::get<DecisionInput>(result);
@@ -127,7 +127,7 @@ TEST(DecisionInputJson, OnlySymbolAndPriceAreRequired) {
   EXPECT_EQ(decision_input_to_json(std::get<DecisionInput>(again)), json);
 }
 
-TEST(DecisionInputJson, RefusesBadInputNamingTheField) {
+TEST(LlmDecisionInputJson, RefusesBadInputNamingTheField) {
   struct Case {
     const char* text;
     const char* message;

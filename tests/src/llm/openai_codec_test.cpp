@@ -56,7 +56,7 @@ TEST_P(OpenAiShapedRequest, SendsTheNestedStrictSchema) {
   EXPECT_EQ(properties, required) << "strict mode: every property required";
 }
 
-INSTANTIATE_TEST_SUITE_P(Formats, OpenAiShapedRequest,
+INSTANTIATE_TEST_SUITE_P(LlmFormats, OpenAiShapedRequest,
                          ::testing::Values(ProviderKind::openai, ProviderKind::together,
                                            ProviderKind::local),
                          [](const auto& info) { return std::string{to_string(info.param)}; });

@@ -10,7 +10,7 @@
 namespace autotrader::llm {
 namespace {
 
-TEST(CleanText, RemovesControlsAndCollapsesWhitespace) {
+TEST(LlmCleanText, RemovesControlsAndCollapsesWhitespace) {
   EXPECT_EQ(clean_text("  a\t\tb\r\nc  ", 100), "a b c");
   EXPECT_EQ(clean_text(std::string{"a\0b", 3}, 100), "ab");
   EXPECT_EQ(clean_text("a\x7f"
@@ -32,7 +32,7 @@ TEST(CleanText, RemovesControlsAndCollapsesWhitespace) {
   EXPECT_EQ(clean_text("caf\xc3\xa9 \xf0\x9f\x93\x88", 100), "caf\xc3\xa9 \xf0\x9f\x93\x88");
 }
 
-TEST(CleanText, InvalidUtf8BecomesQuestionMarks) {
+TEST(LlmCleanText, InvalidUtf8BecomesQuestionMarks) {
   EXPECT_EQ(clean_text("a\xff"
                        "b",
                        100),
@@ -42,14 +42,14 @@ TEST(CleanText, InvalidUtf8BecomesQuestionMarks) {
   EXPECT_EQ(clean_text("\xe2\x82", 100), "??") << "truncated sequence";
 }
 
-TEST(CleanText, CutsAtACodePointBoundary) {
+TEST(LlmCleanText, CutsAtACodePointBoundary) {
   EXPECT_EQ(clean_text("abcdef", 3), "abc");
   EXPECT_EQ(clean_text("a\xc3\xa4\xc3\xa4", 4), "a\xc3\xa4");
   EXPECT_EQ(clean_text("ab \xf0\x9f\x93\x88", 5), "ab");
   EXPECT_EQ(clean_text("abc", 0), "");
 }
 
-TEST(FormatNumbers, FixedAndPriceForms) {
+TEST(LlmFormatNumbers, FixedAndPriceForms) {
   EXPECT_EQ(format_fixed(1.005, 1), "1.0");
   EXPECT_EQ(format_fixed(-0.001, 2), "0.00") << "never -0.00";
   EXPECT_EQ(format_fixed(-1.5, 2), "-1.50");
@@ -70,7 +70,7 @@ struct CommaDecimal : std::numpunct<char> {
   std::string do_grouping() const override { return "\3"; }
 };
 
-TEST(FormatNumbers, IgnoreTheGlobalLocale) {
+TEST(LlmFormatNumbers, IgnoreTheGlobalLocale) {
   std::locale previous = std::locale::global(std::locale(std::locale::classic(), new CommaDecimal));
   std::string fixed = format_fixed(1234.5, 2);
   std::string price = format_price(0.5);

@@ -32,7 +32,7 @@ Decision decision_for(const nlohmann::json& answer) {
   return std::get<Decision>(result);
 }
 
-TEST(DecisionSchema, BothFormsComeFromOneDefinition) {
+TEST(LlmDecisionSchema, BothFormsComeFromOneDefinition) {
   auto standard = decision_json_schema();
   auto gemini = decision_gemini_schema();
   EXPECT_EQ(standard["type"], "object");
@@ -55,7 +55,7 @@ TEST(DecisionSchema, BothFormsComeFromOneDefinition) {
   }
 }
 
-TEST(ValidateDecision, AcceptsAValidAnswer) {
+TEST(LlmValidateDecision, AcceptsAValidAnswer) {
   Decision d = decision_for(valid_answer());
   EXPECT_EQ(d.action, Action::buy);
   EXPECT_DOUBLE_EQ(d.confidence, 0.7);
@@ -71,7 +71,7 @@ TEST(ValidateDecision, AcceptsAValidAnswer) {
   EXPECT_EQ(decision_for(extra).action, Action::buy);
 }
 
-TEST(ValidateDecision, MissingFieldsAndWrongTypesAreSchemaViolations) {
+TEST(LlmValidateDecision, MissingFieldsAndWrongTypesAreSchemaViolations) {
   const auto complete = valid_answer();
   for (const auto& item : complete.items()) {
     auto answer = complete;
@@ -101,7 +101,7 @@ TEST(ValidateDecision, MissingFieldsAndWrongTypesAreSchemaViolations) {
   EXPECT_EQ(failure_for("BUY").kind, FailureKind::schema_violation);
 }
 
-TEST(ValidateDecision, ClampsWithinTenPercentOfTheRangeAndRefusesBeyond) {
+TEST(LlmValidateDecision, ClampsWithinTenPercentOfTheRangeAndRefusesBeyond) {
   struct Case {
     const char* field;
     double value;
@@ -150,7 +150,7 @@ TEST(ValidateDecision, ClampsWithinTenPercentOfTheRangeAndRefusesBeyond) {
   EXPECT_EQ(failure_for(seven).message, "confidence: 7.0000 is outside [0, 1]");
 }
 
-TEST(ValidateDecision, NonFiniteNumbersAreOutOfRange) {
+TEST(LlmValidateDecision, NonFiniteNumbersAreOutOfRange) {
   for (double bad :
        {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
         -std::numeric_limits<double>::infinity()}) {
@@ -160,7 +160,7 @@ TEST(ValidateDecision, NonFiniteNumbersAreOutOfRange) {
   }
 }
 
-TEST(ValidateDecision, TextIsCleanedAndCapped) {
+TEST(LlmValidateDecision, TextIsCleanedAndCapped) {
   auto answer = valid_answer();
   answer["reasoning"] = "Buy\x1b[2J now\r\nbecause\u202e evil\u0085 \t trend";
   answer["factors"] = {"  ",
