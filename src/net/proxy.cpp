@@ -233,6 +233,9 @@ const ProxyServer* ProxyOptions::route(std::string_view scheme, std::string_view
   if (scheme == "https" || scheme == "wss") proxy = &https;
   if (scheme == "http" || scheme == "ws") proxy = &http;
   if (proxy == nullptr || !*proxy) return nullptr;
+  if (direct_to_loopback && bypasses_proxy({"localhost", "127.0.0.0/8", "::1"}, host, port)) {
+    return nullptr;
+  }
   if (bypasses_proxy(no_proxy, host, port)) return nullptr;
   return &**proxy;
 }

@@ -44,6 +44,10 @@ struct ProxyOptions {
   // IPv4/IPv6 CIDR block ("10.0.0.0/8"), each optionally with ":port" (then only that port).
   // Case-insensitive; host names are compared as written, never resolved.
   std::vector<std::string> no_proxy;
+  // "localhost" and loopback addresses are reached directly whatever no_proxy says (as Go's
+  // net/http does): a daemon's local model server or a test's fake is never behind the proxy.
+  // Off only for tests of the proxy itself, which run it on loopback.
+  bool direct_to_loopback = true;
 
   // The proxy for a request to scheme://host:port, or nullptr to connect directly.
   const ProxyServer* route(std::string_view scheme, std::string_view host,

@@ -36,6 +36,7 @@ class NetHttpsProxy : public ::testing::Test {
     HttpClientOptions options;
     options.proxy = env.options;
     options.proxy.no_proxy = std::move(no_proxy);
+    options.proxy.direct_to_loopback = false;  // the proxy and the targets are all on loopback
     return options;
   }
 
@@ -155,6 +156,18 @@ TEST_F(NetHttpsProxy, NoProxyHostsAreReachedDirectly) {
   ASSERT_EQ(proxy.requests().size(), 1u);
   EXPECT_EQ(proxy.requests()[0].target, "127.0.0.1:" + std::to_string(server.port()));
   EXPECT_EQ(server.connections_accepted(), 2);
+}
+
+TEST_F(NetHttpsProxy, LoopbackTargetsBypassTheProxyByDefault) {
+  LoopbackHttpServer server{always_ok, identity};
+  LoopbackProxy proxy;
+  auto env = proxy_from_environment({{"HTTPS_PROXY", proxy.url()}});
+  HttpClientOptions options;
+  options.proxy = env.options;
+  HttpsClient client{context, options};
+  EXPECT_EQ(test::response_of(test::get(client, server.url("/", "localhost"))).status, 200);
+  EXPECT_EQ(test::response_of(test::get(client, server.url("/", "127.0.0.1"))).status, 200);
+  EXPECT_EQ(proxy.connections_accepted(), 0);
 }
 
 TEST_F(NetHttpsProxy, CancelClosesTheTunnelToo) {

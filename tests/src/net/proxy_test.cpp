@@ -145,6 +145,20 @@ TEST(NetProxyOptions, RoutesEachSchemeToItsProxyUnlessBypassed) {
   EXPECT_EQ(none.route("https", "api.binance.com", 443), nullptr);
 }
 
+TEST(NetProxyOptions, LoopbackIsReachedDirectlyUnlessToldOtherwise) {
+  ProxyOptions options;
+  options.https = parse_proxy_url("http://proxy:3128");
+  for (const char* host :
+       {"localhost", "LOCALHOST.", "api.localhost", "127.0.0.1", "127.9.9.9", "::1", "[::1]"}) {
+    EXPECT_EQ(options.route("https", host, 443), nullptr) << host;
+  }
+  EXPECT_NE(options.route("https", "128.0.0.1", 443), nullptr);
+  EXPECT_NE(options.route("https", "localhost.example.com", 443), nullptr);
+  options.direct_to_loopback = false;
+  EXPECT_NE(options.route("https", "localhost", 443), nullptr);
+  EXPECT_NE(options.route("https", "127.0.0.1", 443), nullptr);
+}
+
 TEST(NetProxyEnvironment, ReadsTheLowerCaseNameFirst) {
   auto env = proxy_from_environment({{"https_proxy", "http://lower:1"},
                                      {"HTTPS_PROXY", "http://upper:2"},
