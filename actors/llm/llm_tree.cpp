@@ -67,6 +67,8 @@ net::HttpClientOptions http_options(const llm::ProviderSettings& provider,
   net::HttpClientOptions options;
   options.proxy = proxy;
   options.connect_timeout = std::min(provider.timeout, milliseconds{5'000});
+  // A completion sends nothing until the model has finished: the first byte may come late.
+  options.first_byte_timeout = provider.timeout;
   options.read_timeout = provider.timeout;
   options.total_timeout = provider.timeout;
   options.max_response_bytes = 1 << 20;  // an answer is a few kB

@@ -29,8 +29,10 @@ std::optional<ProviderKind> parse_provider_kind(std::string_view text) {
   return std::nullopt;
 }
 
-net::ClientRequest build_request(const ProviderSettings& provider,
-                                 const Conversation& conversation) {
+namespace {
+
+net::ClientRequest build_for_kind(const ProviderSettings& provider,
+                                  const Conversation& conversation) {
   switch (provider.kind) {
     case ProviderKind::gemini:
       return detail::build_gemini_request(provider, conversation);
@@ -42,6 +44,17 @@ net::ClientRequest build_request(const ProviderSettings& provider,
       return detail::build_openai_request(provider, conversation);
   }
   return detail::build_openai_request(provider, conversation);
+}
+
+}  // namespace
+
+net::ClientRequest build_request(const ProviderSettings& provider,
+                                 const Conversation& conversation) {
+  auto request = build_for_kind(provider, conversation);
+  // A completion changes nothing on the provider's side (it only costs tokens), so the HTTP
+  // client may resend it once when a kept-alive connection turns out dead before any answer.
+  request.replayable = true;
+  return request;
 }
 
 ReplyResult parse_response(const ProviderSettings& provider, const net::ClientResponse& response) {

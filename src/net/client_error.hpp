@@ -11,7 +11,7 @@ enum class client_errc : std::uint8_t {
   resolve_failed,    // DNS
   connect_failed,    // TCP
   tls_failed,        // TLS handshake, including certificate verification
-  handshake_failed,  // the WebSocket upgrade was refused
+  handshake_failed,  // the WebSocket upgrade, or a proxy's CONNECT, was refused
   timeout,           // a connect, handshake, read or total deadline passed
   too_large,         // a response or message above the configured cap
   protocol_error,    // malformed HTTP or WebSocket data

@@ -1,6 +1,8 @@
 // The daemon end to end: the real process serves /healthz, /metrics and /api/supervision, stops
 // in order on SIGTERM with exit code 0, and never prints a secret.
 #include <signal.h>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -74,7 +76,7 @@ TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
   auto tree = nlohmann::json::parse(res.body);
   EXPECT_EQ(tree.at("id"), "root");
   EXPECT_EQ(tree.at("strategy"), "one_for_one");
-  ASSERT_EQ(tree.at("children").size(), 2u);
+  ASSERT_EQ(tree.at("children").size(), 3u);
   const auto& http = tree.at("children").at(0);
   EXPECT_EQ(http.at("id"), "http");
   EXPECT_EQ(http.at("state"), "running");
@@ -88,6 +90,17 @@ TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
   ASSERT_EQ(market.at("children").size(), 1u);
   EXPECT_EQ(market.at("children").at(0).at("id"), "sim");
   EXPECT_EQ(market.at("children").at(0).at("state"), "running");
+  // The AI-provider branch: a child per provider with a key (this test sets Gemini's and
+  // OpenAI's), then the pool.
+  const auto& llm = tree.at("children").at(2);
+  EXPECT_EQ(llm.at("id"), "llm");
+  EXPECT_EQ(llm.at("state"), "running");
+  std::vector<std::string> ids;
+  for (const auto& child : llm.at("children")) {
+    ids.push_back(child.at("id"));
+    EXPECT_EQ(child.at("state"), "running") << child.at("id");
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"gemini", "openai", "pool"}));
 }
 
 // The built-in simulated market delivers within seconds of start (a 1m candle every 100 ms by

@@ -24,6 +24,16 @@ TEST(LlmCodec, ProviderKindNamesRoundTrip) {
   EXPECT_FALSE(parse_provider_kind(""));
 }
 
+TEST(LlmCodec, EveryRequestIsAReplayablePost) {
+  Conversation conversation{"system", {{Role::user, "decide"}}};
+  for (auto kind : {ProviderKind::gemini, ProviderKind::openai, ProviderKind::anthropic,
+                    ProviderKind::together, ProviderKind::local}) {
+    const auto request = build_request(fixture_settings(kind), conversation);
+    EXPECT_EQ(request.method, "POST") << to_string(kind);
+    EXPECT_TRUE(request.replayable) << to_string(kind);
+  }
+}
+
 TEST(LlmCodec, TransportErrorsAreClassified) {
   struct Case {
     net::client_errc code;
