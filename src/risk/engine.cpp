@@ -71,7 +71,10 @@ std::optional<Decimal> offset_price(const Decimal& price, double pct, bool above
   if (!scaled) {
     return std::nullopt;
   }
-  return divide_to_rule(*scaled, hundred, tick, rounding);
+  // Without a tick, keep four digits more than the price has, so a stop on a price quoted to
+  // the last digit does not round back onto the price.
+  const int fallback_scale = std::min(Decimal::max_scale, std::max(8, price.scale() + 4));
+  return divide_to_rule(*scaled, hundred, tick, rounding, fallback_scale);
 }
 
 std::string money(const Decimal& value) {
@@ -417,6 +420,21 @@ void RiskEngine::size_entry(const OrderIntent& intent, const PortfolioView& port
   if (!verdict.stop_loss_price || !verdict.take_profit_price ||
       *verdict.stop_loss_price <= Decimal{} || *verdict.take_profit_price <= Decimal{}) {
     invalid("a protective price");
+    return;
+  }
+  // A tick that is coarse next to the price can round a stop or target onto the entry (a 0.5%
+  // stop on 1.00 with a 0.01 tick): such protection protects nothing.
+  const auto loss_side = [&](const Decimal& p) { return buy ? p < *price : p > *price; };
+  if (!loss_side(*verdict.stop_loss_price)) {
+    reject(verdict, RejectReason::stop_loss_out_of_bounds,
+           "a " + format_number(stop) + "% stop-loss on " + money(*price) + " rounds to " +
+               money(*verdict.stop_loss_price) + " at tick " + money(rules.tick_size));
+    return;
+  }
+  if (loss_side(*verdict.take_profit_price) || *verdict.take_profit_price == *price) {
+    reject(verdict, RejectReason::take_profit_out_of_bounds,
+           "a " + format_number(target) + "% take-profit on " + money(*price) + " rounds to " +
+               money(*verdict.take_profit_price) + " at tick " + money(rules.tick_size));
     return;
   }
   verdict.quantity = *quantity;

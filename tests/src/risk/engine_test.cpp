@@ -167,6 +167,30 @@ const std::vector<Row>& rows() {
       {"2% stop with 3.9% target fails 1:2",
        [](Scenario& s) { s.intent.take_profit_pct = 3.9; },
        {R::reward_risk_below_minimum}},
+      {"a tick so coarse the stop rounds onto the entry",
+       [](Scenario& s) {
+         s.intent.price = dec("1");
+         s.intent.stop_loss_pct = 0.5;
+         s.intent.take_profit_pct = 1;
+         s.rules.tick_size = dec("0.01");
+         s.rules.step_size = dec("1");
+         s.rules.min_qty = dec("1");
+       },
+       {R::stop_loss_out_of_bounds}},
+      {"the same on a finer tick",
+       [](Scenario& s) {
+         s.intent.price = dec("1");
+         s.intent.stop_loss_pct = 0.5;
+         s.intent.take_profit_pct = 1;
+         s.rules.tick_size = dec("0.001");
+         s.rules.step_size = dec("1");
+         s.rules.min_qty = dec("1");
+       },
+       {},
+       "500",
+       "1",
+       "0.995",
+       "1.01"},
       {"1.5% stop with 3% target is exactly 1:2",
        [](Scenario& s) {
          s.intent.stop_loss_pct = 1.5;
