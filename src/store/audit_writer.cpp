@@ -1,6 +1,7 @@
 #include "store/audit_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +112,19 @@ Status AuditWriter::open_active() {
   const auto path = active_path();
   fd_ = open_append(path);
   if (fd_ < 0) return errno_error("audit: cannot open", path, errno);
+  // One writer per file: the cut-back after a short write and the size we track assume nobody
+  // else appends. The lock goes with the descriptor, so a killed writer never leaves it behind.
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error_number = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error_number == EWOULDBLOCK) {
+      return make_error(errc::busy, "audit: " + path.string() +
+                                        " is held by another writer (another daemon "
+                                        "on the same data directory?)");
+    }
+    return errno_error("audit: cannot lock", path, error_number);
+  }
   struct stat st {};
   if (::fstat(fd_, &st) != 0) return errno_error("audit: cannot stat", path, errno);
   size_ = static_cast<std::uint64_t>(st.st_size);

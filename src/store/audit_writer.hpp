@@ -23,6 +23,9 @@
 //   to autonomous_trades.jsonl.torn (appended, one fragment per line) and cut from the file;
 //   recovery() reports it.
 //
+// - One writer. open() takes an exclusive flock on the active file and fails with busy when
+//   another writer (another daemon on the same data directory) holds it.
+//
 // Thread-safe (a mutex serialises append), but meant to be owned by the storage actor.
 // The process must ignore SIGXFSZ (the daemon does), or a file-size limit kills it instead of
 // making append() return file_too_large.

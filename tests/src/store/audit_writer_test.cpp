@@ -225,6 +225,16 @@ TEST_F(StoreAuditWriter, AnUnusablePathIsAnErrorValue) {
   EXPECT_EQ(second.error().code, errc::cannot_open) << second.error().message;
 }
 
+TEST_F(StoreAuditWriter, ASecondWriterOfTheSameFileIsBusy) {
+  auto first = open(options());
+  ASSERT_TRUE(first);
+  auto second = AuditWriter::open(options());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, errc::busy) << second.error().message;
+  first.reset();
+  EXPECT_TRUE(open(options()));
+}
+
 TEST_F(StoreAuditWriter, AnUnwritableDirectoryIsReadOnly) {
   if (::geteuid() == 0) GTEST_SKIP() << "root writes through file permissions";
   fs::create_directories(dir_ / "logs");
