@@ -94,7 +94,7 @@ void DecisionLoop::set_account(risk::PortfolioView portfolio,
   positions_ = std::move(positions);
 }
 
-Effects DecisionLoop::on_snapshot(const market::Snapshot& snapshot, TimePoint) {
+Effects DecisionLoop::on_snapshot(const market::Snapshot& snapshot) {
   if (snapshot.interval != options_.interval) return {};
   auto* state = find_symbol(snapshot.symbol);
   // Replays and out-of-order snapshots of a candle already seen start nothing.
@@ -234,6 +234,7 @@ Effects DecisionLoop::finish_reply(SymbolState& state, const std::string& decisi
                                    const std::string& result, TimePoint now) {
   auto& f = *state.flight;
   f.phase = Phase::awaiting_audit;
+  f.decided_at = now;
   f.record = {{"timestamp", format_timestamp(now)},
               {"decision_type", decision_type},
               {"market_data", market_data_json(f.snapshot, f.input)},
@@ -276,9 +277,14 @@ Effects DecisionLoop::on_audit_written(const std::string& decision_id, bool ok,
   }
   auto f = std::move(*state->flight);
   state->flight.reset();
-  RecordDecision row{f.decision_id, now,          f.snapshot.symbol.str(),
-                     f.action,      f.confidence, f.provider,
-                     false,         f.record};
+  RecordDecision row;
+  row.decision_id = f.decision_id;
+  row.timestamp = f.decided_at;
+  row.symbol = f.snapshot.symbol.str();
+  row.action = f.action;
+  row.confidence = f.confidence;
+  row.provider = f.provider;
+  row.record = f.record;
   Effects effects;
   if (!ok) {
     ++status_.audit_failures;

@@ -94,7 +94,7 @@ class DecisionLoop {
   DecisionLoop(DecisionLoopOptions options, risk::RiskEngine& risk);
 
   // A closed candle's snapshot. Starts a decision (AskAi) when the symbol is idle.
-  Effects on_snapshot(const market::Snapshot& snapshot, TimePoint now);
+  Effects on_snapshot(const market::Snapshot& snapshot);
   // The pool's answer for a request. Runs phases 3 and 4 and builds the audit record (WriteAudit).
   Effects on_ai_reply(std::uint64_t request_id, const llm::Decision& decision,
                       const AiReplyInfo& info, TimePoint now);
@@ -129,6 +129,7 @@ class DecisionLoop {
     bool superseded = false;  // a later candle closed while waiting for the AI
     // Filled once the reply is processed:
     nlohmann::json record;
+    TimePoint decided_at;  // the record's timestamp, also the row's
     std::string action;
     double confidence = 0;
     std::string provider;

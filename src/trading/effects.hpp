@@ -39,7 +39,7 @@ struct WriteAudit {
 // decision's audit write was answered, so `executed` says whether its order was sent.
 struct RecordDecision {
   std::string decision_id;
-  TimePoint timestamp;
+  TimePoint timestamp;  // when the decision was made: the audit record's timestamp
   std::string symbol;
   std::string action;  // BUY / SELL / HOLD
   double confidence = 0;

@@ -8,11 +8,19 @@
 #include <optional>
 
 #include "loop_fixture.hpp"
+#include "store/audit_record.hpp"
 #include "trading/audit_json.hpp"
 #include "venues/paper/client_order_id.hpp"
 
 namespace autotrader::trading::test {
 namespace {
+
+// The store accepts the record (its documented shape) and reads back the decision's time.
+void expect_store_accepts(const nlohmann::json& record, TimePoint decided_at) {
+  auto valid = store::validate_audit_record(record);
+  ASSERT_TRUE(valid) << valid.error().message;
+  EXPECT_EQ(*valid, decided_at);
+}
 
 struct Fixture {
   risk::RiskEngine risk{risk::RiskOptions{}, risk::RiskState{}};
@@ -35,7 +43,7 @@ struct Run {
 Run decide(DecisionLoop& loop, int n, const llm::Decision& d, bool audit_ok = true,
            const std::function<void()>& before_ack = {}) {
   Run run;
-  run.asked = loop.on_snapshot(candle(n), after_close(n));
+  run.asked = loop.on_snapshot(candle(n));
   auto asks = all_of<AskAi>(run.asked);
   if (asks.empty()) return run;
   run.ask = asks.front();
@@ -183,11 +191,19 @@ TEST(TradingDecisionLoop, ScenarioTable) {
                             "risk_validation", "final_decision", "execution"})
       EXPECT_TRUE(audit.record.contains(key)) << key;
     EXPECT_EQ(audit.record["decision_type"], row.decision_type);
+    expect_store_accepts(audit.record, after_close(0, 2s));
 
     auto rows_out = all_of<RecordDecision>(run.acknowledged);
     ASSERT_EQ(rows_out.size(), 1u);
     const auto& recorded = rows_out.front();
     EXPECT_EQ(recorded.record["final_decision"]["reason"], row.reason);
+    expect_store_accepts(recorded.record, after_close(0, 2s));
+    EXPECT_EQ(recorded.timestamp, after_close(0, 2s));
+    EXPECT_EQ(recorded.decision_id, run.ask->decision_id);
+    EXPECT_EQ(recorded.action, row.decision.action == Action::buy    ? "BUY"
+                               : row.decision.action == Action::sell ? "SELL"
+                                                                     : "HOLD");
+    EXPECT_EQ(recorded.provider, "gemini");
     EXPECT_EQ(recorded.executed, row.executed);
     EXPECT_EQ(count_of<PlaceOrder>(run.acknowledged), row.executed ? 1u : 0u);
     EXPECT_EQ(count_of<RiskHalted>(run.acknowledged), row.audit_ok ? 0u : 1u);
@@ -240,15 +256,16 @@ TEST(TradingDecisionLoop, TheBuyOrderIsSizedProtectedAndKeyedByTheDecision) {
 TEST(TradingDecisionLoop, AReplyAfterTheNextCandleClosedIsStale) {
   Fixture f;
   auto& loop = f.make();
-  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0), after_close(0)));
+  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0)));
   ASSERT_EQ(ask.size(), 1u);
   // Candle 1 closes while the AI still thinks: no second request for the symbol.
-  EXPECT_TRUE(loop.on_snapshot(candle(1), after_close(1)).empty());
+  EXPECT_TRUE(loop.on_snapshot(candle(1)).empty());
   EXPECT_EQ(loop.status().candles_skipped_in_flight, 1u);
   auto replied = loop.on_ai_reply(ask[0].request_id, decision(Action::buy), {}, after_close(1, 1s));
   ASSERT_EQ(replied.size(), 1u);
   auto record = std::get<WriteAudit>(replied[0]).record;
   EXPECT_EQ(record["decision_type"], "stale");
+  expect_store_accepts(record, after_close(1, 1s));
   EXPECT_EQ(record["final_decision"]["reason"], "stale");
   EXPECT_TRUE(record["risk_validation"].is_null());
   EXPECT_EQ(record["ai_analysis"]["action"], "BUY");
@@ -258,18 +275,18 @@ TEST(TradingDecisionLoop, AReplyAfterTheNextCandleClosedIsStale) {
   EXPECT_EQ(loop.status().stale_decisions, 1u);
   EXPECT_EQ(loop.history().back().result, "stale");
   // The next candle decides again.
-  EXPECT_EQ(count_of<AskAi>(loop.on_snapshot(candle(2), after_close(2))), 1u);
+  EXPECT_EQ(count_of<AskAi>(loop.on_snapshot(candle(2))), 1u);
 }
 
 TEST(TradingDecisionLoop, TheClockAloneMakesAReplyStaleWhenTheFeedLags) {
   Fixture f;
   auto& loop = f.make();
-  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0), after_close(0)));
+  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0)));
   ASSERT_EQ(ask.size(), 1u);
   // Exactly at the next close it is still in time; one millisecond later it is not.
   Fixture g;
   auto& twin = g.make();
-  auto twin_ask = all_of<AskAi>(twin.on_snapshot(candle(0), after_close(0)));
+  auto twin_ask = all_of<AskAi>(twin.on_snapshot(candle(0)));
   auto on_time =
       twin.on_ai_reply(twin_ask[0].request_id, decision(Action::buy), {}, after_close(1, 0ms));
   EXPECT_EQ(std::get<WriteAudit>(on_time[0]).record["decision_type"], "BUY");
@@ -280,8 +297,8 @@ TEST(TradingDecisionLoop, TheClockAloneMakesAReplyStaleWhenTheFeedLags) {
 TEST(TradingDecisionLoop, OneDecisionInFlightPerSymbolUntilItsAuditIsAnswered) {
   Fixture f;
   auto& loop = f.make();
-  auto btc = all_of<AskAi>(loop.on_snapshot(candle(0), after_close(0)));
-  auto eth = all_of<AskAi>(loop.on_snapshot(candle(0, "ETHUSDT", 3000), after_close(0)));
+  auto btc = all_of<AskAi>(loop.on_snapshot(candle(0)));
+  auto eth = all_of<AskAi>(loop.on_snapshot(candle(0, "ETHUSDT", 3000)));
   ASSERT_EQ(btc.size(), 1u);
   ASSERT_EQ(eth.size(), 1u);  // symbols are independent
   EXPECT_NE(btc[0].request_id, eth[0].request_id);
@@ -291,13 +308,13 @@ TEST(TradingDecisionLoop, OneDecisionInFlightPerSymbolUntilItsAuditIsAnswered) {
   EXPECT_TRUE(loop.in_flight(sym("BTCUSDT")));
   EXPECT_TRUE(
       loop.on_ai_reply(btc[0].request_id, decision(Action::buy), {}, after_close(0, 1s)).empty());
-  EXPECT_TRUE(loop.on_snapshot(candle(1), after_close(1)).empty());
+  EXPECT_TRUE(loop.on_snapshot(candle(1)).empty());
   EXPECT_EQ(loop.status().candles_skipped_in_flight, 1u);
   loop.on_audit_written(btc[0].decision_id, true, "", after_close(1, 1s));
   EXPECT_FALSE(loop.in_flight(sym("BTCUSDT")));
   EXPECT_TRUE(loop.on_audit_written(btc[0].decision_id, true, "", after_close(1, 1s)).empty());
   EXPECT_EQ(loop.status().unknown_replies, 2u);
-  EXPECT_EQ(count_of<AskAi>(loop.on_snapshot(candle(2), after_close(2))), 1u);
+  EXPECT_EQ(count_of<AskAi>(loop.on_snapshot(candle(2))), 1u);
 }
 
 TEST(TradingDecisionLoop, TheToggleKeepsDecidingAndAuditingButSendsNothing) {
@@ -345,10 +362,11 @@ TEST(TradingDecisionLoop, AHaltBeforeTheAuditAckStillStopsTheEntry) {
 TEST(TradingDecisionLoop, AnAiErrorIsAuditedAsNoTrade) {
   Fixture f;
   auto& loop = f.make();
-  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0), after_close(0)));
+  auto ask = all_of<AskAi>(loop.on_snapshot(candle(0)));
   auto replied = loop.on_ai_error(ask[0].request_id, "pool timed out", after_close(0, 9s));
   auto record = std::get<WriteAudit>(replied.at(0)).record;
   EXPECT_EQ(record["decision_type"], "ai_error");
+  expect_store_accepts(record, after_close(0, 9s));
   EXPECT_TRUE(record["ai_analysis"].is_null());
   EXPECT_EQ(record["final_decision"]["message"], "pool timed out");
   auto acked = loop.on_audit_written(ask[0].decision_id, true, "", after_close(0, 10s));
@@ -361,14 +379,14 @@ TEST(TradingDecisionLoop, IgnoresWhatIsNotItsToDecide) {
   auto& loop = f.make();
   auto other_interval = candle(0);
   other_interval.interval = core::Interval::m5;
-  EXPECT_TRUE(loop.on_snapshot(other_interval, after_close(0)).empty());
-  EXPECT_TRUE(loop.on_snapshot(candle(0, "SOLUSDT", 150), after_close(0)).empty());
+  EXPECT_TRUE(loop.on_snapshot(other_interval).empty());
+  EXPECT_TRUE(loop.on_snapshot(candle(0, "SOLUSDT", 150)).empty());
   auto cold = candle(0);
   cold.warmed_up = false;
-  EXPECT_TRUE(loop.on_snapshot(cold, after_close(0)).empty());
+  EXPECT_TRUE(loop.on_snapshot(cold).empty());
   EXPECT_EQ(loop.status().candles_skipped_warm_up, 1u);
   // The same candle again, or an older one, starts nothing.
-  EXPECT_TRUE(loop.on_snapshot(candle(0), after_close(0)).empty());
+  EXPECT_TRUE(loop.on_snapshot(candle(0)).empty());
   EXPECT_EQ(loop.status().loop_iterations, 1u);
   EXPECT_TRUE(loop.on_ai_reply(12345, decision(Action::buy), {}, after_close(0)).empty());
   EXPECT_TRUE(loop.on_audit_written("nope", false, "x", after_close(0)).empty());
@@ -379,7 +397,7 @@ TEST(TradingDecisionLoop, CountersAndTheLastTwentyDecisions) {
   Fixture f;
   auto& loop = f.make();
   for (int n = 0; n < 25; ++n) {
-    auto ask = all_of<AskAi>(loop.on_snapshot(candle(n), after_close(n)));
+    auto ask = all_of<AskAi>(loop.on_snapshot(candle(n)));
     ASSERT_EQ(ask.size(), 1u);
     AiReplyInfo info;
     info.primary_failed = n % 5 == 0;
