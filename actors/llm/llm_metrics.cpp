@@ -63,7 +63,16 @@ LlmMetrics::LlmMetrics(prometheus::Registry& registry)
 }
 
 void LlmMetrics::preregister(const llm::Router& router) {
-  for (const auto& name : router.names()) {
+  const auto names = router.names();  // priority order, technical last
+  // A decision moves down the list (each provider at most once): these pairs export 0 from the
+  // start. An upward pair (a provider's cooldown ending in the middle of a decision) appears when
+  // it first happens.
+  for (std::size_t from = 0; from < names.size(); ++from) {
+    for (std::size_t to = from + 1; to < names.size(); ++to) {
+      fallbacks_.Add({{"from", names[from]}, {"to", names[to]}});
+    }
+  }
+  for (const auto& name : names) {
     for (auto outcome : llm::request_outcomes()) {
       requests_.Add({{"provider", name}, {"outcome", std::string{outcome}}});
     }

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -244,6 +245,24 @@ std::vector<std::string> providers_of(const PoolReply& reply) {
   for (const auto& attempt : reply.attempts)
     out.push_back(attempt.provider + ":" + attempt.outcome);
   return out;
+}
+
+TEST_F(PoolActorTest, EveryFallbackPairDownTheListExportsZeroFromTheStart) {
+  start();
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "autotrader_llm_fallbacks_total") continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& label : metric.label) labels[label.name] = label.value;
+      EXPECT_EQ(metric.counter.value, 0);
+      pairs.emplace(labels["from"], labels["to"]);
+    }
+  }
+  EXPECT_EQ(pairs.size(), 6u);  // gemini, openai, anthropic, technical: 3 + 2 + 1
+  EXPECT_TRUE(pairs.count({"gemini", "openai"}));
+  EXPECT_TRUE(pairs.count({"anthropic", "technical"}));
+  EXPECT_FALSE(pairs.count({"openai", "gemini"}));
 }
 
 TEST_F(PoolActorTest, ThePrimaryAnswersAlone) {
