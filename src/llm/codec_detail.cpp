@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/calendar.hpp"
 #include "core/secret.hpp"
 #include "llm/text.hpp"
 
@@ -54,15 +55,7 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+using core::days_from_civil;
 
 std::optional<int> take_int(std::string_view text, std::size_t at, std::size_t digits) {
   if (at + digits > text.size()) return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/calendar.hpp"
 #include "llm/text.hpp"
 #include "llm/validate.hpp"
 
@@ -84,18 +85,12 @@ std::string atr_text(const DecisionInput& input) {
 std::string format_utc(std::int64_t unix_ms) {
   if (unix_ms <= 0) return "n/a";
   std::int64_t seconds = unix_ms / 1000;
-  std::int64_t days = seconds / 86400;
-  std::int64_t rest = seconds % 86400;
-  // H. Hinnant's civil_from_days.
-  days += 719468;
-  const std::int64_t era = days / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2);
+  const std::int64_t days = seconds / 86400;
+  const std::int64_t rest = seconds % 86400;
+  const auto date = core::civil_from_days(days);
+  const auto year = date.year;
+  const auto month = date.month;
+  const auto day = date.day;
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, rest / 3600,
                      rest % 3600 / 60, rest % 60);
 }

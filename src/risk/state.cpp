@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "core/calendar.hpp"
+
 namespace autotrader::risk {
 
 namespace {
@@ -11,27 +13,7 @@ constexpr std::array<std::string_view, 3> state_names{"ACTIVE", "REDUCING", "HAL
 constexpr std::array<std::string_view, 5> cause_names{"none", "daily_loss", "operator_halt",
                                                       "max_drawdown", "kill_switch"};
 
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
+using core::days_from_civil;
 
 bool fail(std::string* error, std::string message) {
   if (error != nullptr) {
@@ -101,12 +83,10 @@ std::int64_t trading_day(TimePoint time, std::chrono::minutes utc_offset) {
 }
 
 std::string day_to_string(std::int64_t day) {
-  std::int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  civil_from_days(day, y, m, d);
+  const auto date = core::civil_from_days(day);
   char text[32];
-  std::snprintf(text, sizeof text, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::snprintf(text, sizeof text, "%04lld-%02u-%02u", static_cast<long long>(date.year),
+                date.month, date.day);
   return text;
 }
 
