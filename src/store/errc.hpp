@@ -7,7 +7,8 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "core/expected.hpp"
 
 namespace autotrader::store {
 
@@ -43,31 +44,9 @@ inline Error make_error(errc code, std::string message) {
 // Success (nullopt) or what went wrong, for operations that return nothing else.
 using Status = std::optional<Error>;
 
-// A value or an Error. The same deliberately tiny shape as binance::Expected.
+// A value or an Error (core/expected.hpp).
 template <class T>
-class [[nodiscard]] Expected {
- public:
-  Expected(T value) : v_{std::in_place_index<0>, std::move(value)} {}      // NOLINT: implicit
-  Expected(Error error) : v_{std::in_place_index<1>, std::move(error)} {}  // NOLINT: implicit
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-
-  // Only when ok().
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  T& operator*() & { return std::get<0>(v_); }
-  const T& operator*() const& { return std::get<0>(v_); }
-
-  // Only when !ok().
-  const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Expected = core::Expected<T, Error>;
 
 // The errc for an errno value of a failed write/open/fsync.
 errc errc_from_errno(int error_number);

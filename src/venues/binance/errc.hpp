@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "core/expected.hpp"
 
 namespace autotrader::binance {
 
@@ -24,32 +25,9 @@ struct Error {
   std::string message;  // what and where, e.g. "kline: field 'k.o' is not a decimal"
 };
 
-// A value or an Error. Deliberately tiny: the codecs need nothing more, and it keeps the module
-// free of a dependency only for this.
+// A value or an Error (core/expected.hpp).
 template <class T>
-class [[nodiscard]] Expected {
- public:
-  Expected(T value) : v_{std::in_place_index<0>, std::move(value)} {}      // NOLINT: implicit
-  Expected(Error error) : v_{std::in_place_index<1>, std::move(error)} {}  // NOLINT: implicit
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-
-  // Only when ok().
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  T& operator*() & { return std::get<0>(v_); }
-  const T& operator*() const& { return std::get<0>(v_); }
-
-  // Only when !ok().
-  const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Expected = core::Expected<T, Error>;
 
 inline Error make_error(errc code, std::string message) {
   return Error{code, std::move(message)};
