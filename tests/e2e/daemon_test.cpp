@@ -1,6 +1,8 @@
 // The daemon end to end: the real process serves /healthz, /metrics and /api/supervision, stops
 // in order on SIGTERM with exit code 0, and never prints a secret.
 #include <signal.h>
+
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -70,10 +72,34 @@ TEST_F(DaemonTest, MetricsPassPromtoolAndCarryTheSupervisionSeries) {
   EXPECT_NE(res.body.find(R"(autotrader_build_info{version="0.1.0"} 1)"), std::string::npos);
 }
 
+// True once the root and both branches report every child running.
+bool all_running(const nlohmann::json& node) {
+  if (node.contains("state") && node.at("state") != "running") return false;
+  if (!node.contains("children")) return true;
+  for (const auto& child : node.at("children")) {
+    if (!all_running(child)) return false;
+  }
+  return true;
+}
+
 TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
-  auto res = http_get(port_, "/api/supervision");
-  ASSERT_EQ(res.status, 200) << res.error;
-  auto tree = nlohmann::json::parse(res.body);
+  // The HTTP server is the first child, so it answers before the branches after it have
+  // started: ask until the whole tree is up (or the deadline passes and the checks below say
+  // what is missing).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  nlohmann::json tree;
+  for (;;) {
+    auto res = http_get(port_, "/api/supervision");
+    ASSERT_EQ(res.status, 200) << res.error;
+    tree = nlohmann::json::parse(res.body);
+    const auto count = [](const nlohmann::json& node) {
+      return node.contains("children") ? node.at("children").size() : 0;
+    };
+    const auto& children = tree.at("children");
+    const bool complete = children.size() == 3 && count(children.at(1)) == 1 &&
+                          count(children.at(2)) == 3 && all_running(tree);
+    if (complete || std::chrono::steady_clock::now() > deadline) break;
+  }
   EXPECT_EQ(tree.at("id"), "root");
   EXPECT_EQ(tree.at("strategy"), "one_for_one");
   ASSERT_EQ(tree.at("children").size(), 3u);
