@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 
 #include "tests/e2e/daemon_fixture.hpp"
@@ -144,6 +145,25 @@ class LlmDaemonTest : public ::testing::Test {
     return json::parse(result.body, nullptr, false);
   }
 
+  // /api/supervision once the "llm" branch shows `children` children, all running (the HTTP
+  // server answers before the branches after it have started), or as it is at the deadline.
+  json tree_when_llm_started(std::size_t children) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    for (;;) {
+      auto tree = get_json("/api/supervision");
+      if (!tree.is_object() || std::chrono::steady_clock::now() > deadline) return tree;
+      for (const auto& child : tree.value("children", json::array())) {
+        if (child.value("id", "") != "llm") continue;
+        const auto& grandchildren = child.value("children", json::array());
+        bool running = grandchildren.size() == children;
+        for (const auto& grandchild : grandchildren) {
+          running = running && grandchild.value("state", "") == "running";
+        }
+        if (running) return tree;
+      }
+    }
+  }
+
   FakeLlmServer fake_;
   DaemonFixture daemon_;
   std::unique_ptr<Process> process_;
@@ -173,7 +193,7 @@ TEST_F(LlmDaemonTest, BackupServicesStatusAndMetricsHaveTheDocumentedShape) {
   EXPECT_EQ(status.at("active_services"), 5);
 
   // The "llm" branch of the tree: one child per provider with a key, and the pool.
-  auto tree = get_json("/api/supervision");
+  auto tree = tree_when_llm_started(5);
   std::vector<std::string> llm_children;
   for (const auto& child : tree.at("children")) {
     if (child.value("id", "") != "llm") continue;
@@ -228,7 +248,7 @@ TEST_F(LlmDaemonTest, WithoutKeysEveryLlmIsDisabledForWantOfAKey) {
   EXPECT_NE(metrics.find(R"(autotrader_llm_breaker_state{provider="gemini"} 3)"), std::string::npos)
       << metrics;
   // Only what the pool may call gets a child.
-  auto tree = get_json("/api/supervision");
+  auto tree = tree_when_llm_started(1);
   for (const auto& child : tree.at("children")) {
     if (child.value("id", "") != "llm") continue;
     ASSERT_EQ(child.at("children").size(), 1u) << child.dump();
