@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -68,63 +69,57 @@ std::variant<double, Failure> checked_number(const nlohmann::json& value, const 
   return std::clamp(number, field.low, field.high);
 }
 
-}  // namespace
+// Type names of the two schema dialects: standard JSON Schema, and Gemini's OpenAPI subset.
+struct Dialect {
+  const char* object;
+  const char* string;
+  const char* number;
+  const char* array;
+};
+constexpr Dialect kStandard{"object", "string", "number", "array"};
+constexpr Dialect kGemini{"OBJECT", "STRING", "NUMBER", "ARRAY"};
 
-nlohmann::json decision_json_schema() {
+// Every field of kFields as a schema property, and the list of their names (all required).
+std::pair<nlohmann::json, nlohmann::json> properties_in(const Dialect& dialect) {
   nlohmann::json properties = nlohmann::json::object();
   nlohmann::json required = nlohmann::json::array();
   for (const Field& field : kFields) {
     nlohmann::json property = {{"description", field.description}};
     switch (field.type) {
       case FieldType::action:
-        property["type"] = "string";
+        property["type"] = dialect.string;
         property["enum"] = {"BUY", "SELL", "HOLD"};
         break;
       case FieldType::number:
-        property["type"] = "number";
+        property["type"] = dialect.number;
         break;
       case FieldType::text:
-        property["type"] = "string";
+        property["type"] = dialect.string;
         break;
       case FieldType::text_list:
-        property["type"] = "array";
-        property["items"] = {{"type", "string"}};
+        property["type"] = dialect.array;
+        property["items"] = {{"type", dialect.string}};
         break;
     }
     properties[field.name] = std::move(property);
     required.push_back(field.name);
   }
-  return {{"type", "object"},
+  return {std::move(properties), std::move(required)};
+}
+
+}  // namespace
+
+nlohmann::json decision_json_schema() {
+  auto [properties, required] = properties_in(kStandard);
+  return {{"type", kStandard.object},
           {"properties", std::move(properties)},
           {"required", std::move(required)},
           {"additionalProperties", false}};
 }
 
 nlohmann::json decision_gemini_schema() {
-  nlohmann::json properties = nlohmann::json::object();
-  nlohmann::json required = nlohmann::json::array();
-  for (const Field& field : kFields) {
-    nlohmann::json property = {{"description", field.description}};
-    switch (field.type) {
-      case FieldType::action:
-        property["type"] = "STRING";
-        property["enum"] = {"BUY", "SELL", "HOLD"};
-        break;
-      case FieldType::number:
-        property["type"] = "NUMBER";
-        break;
-      case FieldType::text:
-        property["type"] = "STRING";
-        break;
-      case FieldType::text_list:
-        property["type"] = "ARRAY";
-        property["items"] = {{"type", "STRING"}};
-        break;
-    }
-    properties[field.name] = std::move(property);
-    required.push_back(field.name);
-  }
-  return {{"type", "OBJECT"},
+  auto [properties, required] = properties_in(kGemini);
+  return {{"type", kGemini.object},
           {"properties", std::move(properties)},
           {"required", required},
           {"propertyOrdering", required}};
