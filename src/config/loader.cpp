@@ -281,7 +281,7 @@ class Loader {
 
   void apply_variable(const Variable& variable) {
     if (const auto* spec = find_key_by_env(variable.name)) {
-      auto parsed = parse_text(*spec, variable.value);
+      auto parsed = parse_variable(*spec, variable.name, variable.value);
       if (auto* problem = std::get_if<std::string>(&parsed)) {
         error(spec->path, variable.source, std::move(*problem));
         return;
@@ -326,6 +326,66 @@ class Loader {
                         "in the path for a file per symbol, or name one symbol",
                         settings.market.symbols.size(), result_.origins["market.symbols"]));
     }
+    check_risk_limits();
+  }
+
+  // The risk limits must agree with each other, or the engine would refuse every decision that
+  // relies on them (or size nothing): reported at load, naming both keys and their sources.
+  void check_risk_limits() {
+    const auto& risk = result_.settings.risk;
+    check_fallback_within("risk.stop_loss_pct", risk.stop_loss_pct, "risk.min_stop_loss_pct",
+                          risk.min_stop_loss_pct, "risk.max_stop_loss_pct", risk.max_stop_loss_pct);
+    check_fallback_within("risk.take_profit_pct", risk.take_profit_pct, "risk.min_take_profit_pct",
+                          risk.min_take_profit_pct, "risk.max_take_profit_pct",
+                          risk.max_take_profit_pct);
+    check_reward_risk(risk);
+    check_not_above("risk.base_position_size", risk.base_position_size, "risk.max_position_size",
+                    risk.max_position_size);
+    check_not_above("risk.low_confidence", risk.low_confidence, "risk.high_confidence",
+                    risk.high_confidence);
+    check_not_above("risk.low_win_rate", risk.low_win_rate, "risk.high_win_rate",
+                    risk.high_win_rate);
+    check_not_above("risk.win_rate_min_trades", risk.win_rate_min_trades, "risk.win_rate_window",
+                    risk.win_rate_window);
+  }
+
+  // Reports `key` when its value exceeds the one of `limit_key`.
+  template <typename Number>
+  bool check_not_above(const std::string& key, Number value, const std::string& limit_key,
+                       Number limit) {
+    if (value <= limit) return true;
+    error(key, result_.origins[key],
+          fmt::format("{} is above {} ({}, from {})", value, limit_key, limit,
+                      result_.origins[limit_key]));
+    return false;
+  }
+
+  // A fallback stop-loss or take-profit must lie within its bounds; 0 (no fallback) has none.
+  void check_fallback_within(const std::string& key, double value, const std::string& min_key,
+                             double min, const std::string& max_key, double max) {
+    if (!check_not_above(min_key, min, max_key, max) || value == 0) return;
+    if (value < min) {
+      error(key, result_.origins[key],
+            fmt::format("{} is below {} ({}, from {})", value, min_key, min,
+                        result_.origins[min_key]));
+    }
+    check_not_above(key, value, max_key, max);
+  }
+
+  void check_reward_risk(const RiskSettings& risk) {
+    if (risk.stop_loss_pct == 0 || risk.take_profit_pct == 0) return;
+    const double ratio = risk.take_profit_pct / risk.stop_loss_pct;
+    // The relative slack keeps 0.3 / 0.1 (2.9999999999999996 in doubles) at 3.
+    if (ratio >= risk.min_reward_risk * (1 - 1e-9)) return;
+    const std::string key = "risk.take_profit_pct";
+    error(key, result_.origins[key],
+          fmt::format("a {}% target against the {}% stop of risk.stop_loss_pct (from {}) is a "
+                      "reward/risk of {:.3g}, below risk.min_reward_risk {} (from {}): the target "
+                      "must be at least {} times the stop. With 2, the 1:2 rule, a 2% stop needs "
+                      "a 4% target; the classic 5% stop with a 3% target risks 5 to make 3",
+                      risk.take_profit_pct, risk.stop_loss_pct,
+                      result_.origins["risk.stop_loss_pct"], ratio, risk.min_reward_risk,
+                      result_.origins["risk.min_reward_risk"], risk.min_reward_risk));
   }
 
   // Defence in depth: no message may carry a secret value, whatever produced it.

@@ -7,122 +7,34 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <set>
-#include <type_traits>
 
 #include <fmt/format.h>
 
+#include "config/schema_builders.hpp"
 #include "core/market.hpp"
 
 namespace autotrader::config {
 namespace {
 
-// Durations are used with millisecond resolution; anything shorter would become 0 and turn a
-// timeout into "fail at once" (a crash loop that `config check` would not have caught).
-constexpr double kMinDuration = 0.001;
-
 using nlohmann::json;
+using namespace schema_detail;  // the row builders: number_key, field<>, ...
 
-template <typename T>
-json to_value(const T& value) {
-  if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
-    return std::chrono::duration<double>(value).count();
-  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
-    return value.string();
-  } else if constexpr (std::is_same_v<T, core::log::Level>) {
-    return std::string{core::log::level_name(value)};
-  } else {
-    return value;
-  }
+std::string lowercase(std::string_view text) {
+  std::string out{text};
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
-template <typename T>
-void from_value(const json& value, T& out) {
-  if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
-    out = std::chrono::round<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(value.get<double>()));
-  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
-    out = value.get<std::string>();
-  } else if constexpr (std::is_same_v<T, core::log::Level>) {
-    out = core::log::parse_level(value.get<std::string>()).value_or(core::log::Level::info);
-  } else {
-    out = value.get<T>();
-  }
-}
-
-// A field inside one of the sections of Settings.
-template <auto section, auto member>
-Field field() {
-  return Field{[](Settings& s, const json& value) { from_value(value, s.*section.*member); },
-               [](const Settings& s) { return to_value(s.*section.*member); }};
-}
-
-// A field directly in Settings.
-template <auto member>
-Field top_field() {
-  return Field{[](Settings& s, const json& value) { from_value(value, s.*member); },
-               [](const Settings& s) { return to_value(s.*member); }};
-}
-
-Bound closed(double value) {
-  return Bound{value, true};
-}
-
-KeySpec key(std::string path, ValueType type, json default_value, std::string description,
-            Field field) {
-  KeySpec spec;
-  spec.path = std::move(path);
-  spec.type = type;
-  spec.default_value = std::move(default_value);
-  spec.description = std::move(description);
-  spec.field = std::move(field);
-  return spec;
-}
-
-KeySpec integer_key(std::string path, std::int64_t default_value, Bound min, Bound max,
-                    std::string description, Field field) {
-  auto spec = key(std::move(path), ValueType::integer, default_value, std::move(description),
-                  std::move(field));
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
-KeySpec number_key(std::string path, double default_value, Bound min, Bound max,
-                   std::string description, Field field) {
-  auto spec = key(std::move(path), ValueType::number, default_value, std::move(description),
-                  std::move(field));
-  spec.min = min;
-  spec.max = max;
-  return spec;
-}
-
-KeySpec bool_key(std::string path, bool default_value, std::string description, Field field,
-                 std::vector<std::string> env_aliases = {}) {
-  auto spec = key(std::move(path), ValueType::boolean, default_value, std::move(description),
-                  std::move(field));
-  spec.env_aliases = std::move(env_aliases);
-  return spec;
-}
-
-KeySpec string_key(std::string path, std::string default_value,
-                   std::optional<std::string> (*check)(const json&), std::string rule,
-                   std::string description, Field field) {
-  auto spec = key(std::move(path), ValueType::string, std::move(default_value),
-                  std::move(description), std::move(field));
-  spec.check = check;
-  spec.rule = std::move(rule);
-  return spec;
-}
-
-KeySpec enum_key(std::string path, std::string default_value, std::vector<std::string> allowed,
-                 std::string description, Field field) {
-  auto spec = key(std::move(path), ValueType::enumeration, std::move(default_value),
-                  std::move(description), std::move(field));
-  spec.allowed = std::move(allowed);
-  return spec;
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
 }
 
 std::optional<std::string> check_not_empty(const json& value) {
@@ -137,16 +49,6 @@ std::optional<std::string> check_ip_address(const json& value) {
   if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return std::nullopt;
   if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return std::nullopt;
   return "must be an IPv4 or IPv6 address";
-}
-
-KeySpec list_key(std::string path, std::vector<std::string> default_value,
-                 std::optional<std::string> (*check)(const json&), std::string rule,
-                 std::string description, Field field) {
-  auto spec = key(std::move(path), ValueType::string_list, std::move(default_value),
-                  std::move(description), std::move(field));
-  spec.check = check;
-  spec.rule = std::move(rule);
-  return spec;
 }
 
 // Messages name the position of a bad item, never its text (it could be a misplaced secret).
@@ -199,6 +101,30 @@ std::optional<std::string> check_interval(const json& value) {
   if (core::parse_interval(value.get<std::string>())) return std::nullopt;
   return "must be a Binance interval name (1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, "
          "3d, 1w, 1M)";
+}
+
+// CHECK_INTERVAL, the classic bot's loop period, is a number of seconds; an interval name is
+// accepted too. Seconds must equal one interval's length exactly: the loop decides on closed
+// candles, so 90 s has no candle to close on. A month has no fixed length and no seconds form.
+std::variant<json, std::string> parse_interval_or_seconds(std::string_view text) {
+  const auto word = trim(text);
+  if (core::parse_interval(word)) return json(std::string{word});
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), seconds);
+  if (ec == std::errc{} && end == word.data() + word.size() && !word.empty()) {
+    for (auto i = static_cast<int>(core::Interval::s1); i < static_cast<int>(core::Interval::mo1);
+         ++i) {
+      const auto interval = static_cast<core::Interval>(i);
+      if (std::chrono::duration_cast<std::chrono::seconds>(core::duration(interval)).count() ==
+          seconds) {
+        return json(std::string{core::to_string(interval)});
+      }
+    }
+  }
+  return std::string{
+      "must be an interval name (1m, 5m, 1h, ...) or one interval's length in whole seconds: 1, "
+      "60, 180, 300, 900, 1800, 3600, 7200, 14400, 21600, 28800, 43200, 86400, 259200 or "
+      "604800"};
 }
 
 // An http(s):// URL with a host; a path is allowed (OpenAI-compatible bases end in /v1).
@@ -355,12 +281,16 @@ std::vector<KeySpec> build_schema() {
                "Symbols the market-data feeds deliver, as the venue names them (Binance: BTCUSDT). "
                "Lower case is accepted and upper-cased. In the environment: comma-separated.",
                field<&S::market, &MarketSettings::symbols>()));
-  keys.push_back(string_key("market.interval", "1m", check_interval,
-                            "a Binance interval name: 1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, "
-                            "8h, 12h, 1d, 3d, 1w, 1M",
-                            "Candle interval of every feed (case matters: 1m is a minute, 1M a "
-                            "month).",
-                            field<&S::market, &MarketSettings::interval>()));
+  auto interval = string_key(
+      "market.interval", "1m", check_interval,
+      "a Binance interval name: 1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w, 1M",
+      "Candle interval of every feed and of the decision loop, which decides once per closed "
+      "candle (case matters: 1m is a minute, 1M a month). CHECK_INTERVAL also takes the length "
+      "in whole seconds: 60 is 1m, 300 is 5m, 3600 is 1h.",
+      field<&S::market, &MarketSettings::interval>());
+  interval.env_aliases = {"CHECK_INTERVAL"};
+  interval.parse_alias_text = parse_interval_or_seconds;
+  keys.push_back(std::move(interval));
   keys.push_back(number_key(
       "market.stale_after_seconds", 30, closed(kMinDuration), closed(86'400),
       "A symbol without market data for longer than this is stale: subscribers are told (risk "
@@ -445,11 +375,7 @@ std::vector<KeySpec> build_schema() {
       "exactly one symbol. Empty: generate.",
       field<&S::sim, &SimSettings::replay_file>()));
 
-  keys.push_back(bool_key(
-      "trading.autonomous", false,
-      "Lets the decision loop place orders on its own. Read by the decision loop that a later "
-      "part of the daemon adds; validated now.",
-      field<&S::trading, &TradingSettings::autonomous>(), {"AUTONOMOUS_MODE"}));
+  add_trading_keys(keys);  // trading, risk, paper, store: schema_trading.cpp
   keys.push_back(
       bool_key("llm.enable_backup_apis", true,
                "Lets the AI-provider pool fall back to the backup providers after the first of "
@@ -516,20 +442,6 @@ std::vector<KeySpec> build_schema() {
       keys, "local", "the local OpenAI-compatible server (Ollama, llama.cpp, vLLM)",
       llm_defaults.local);
   return keys;
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out{text};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
 }
 
 std::string number_text(double value) {
@@ -709,6 +621,14 @@ std::variant<json, std::string> parse_text(const KeySpec& spec, std::string_view
     }
   }
   return std::string{"unsupported type"};
+}
+
+std::variant<json, std::string> parse_variable(const KeySpec& spec, std::string_view name,
+                                               std::string_view text) {
+  if (spec.parse_alias_text != nullptr && name != env_name(spec.path)) {
+    return spec.parse_alias_text(text);
+  }
+  return parse_text(spec, text);
 }
 
 json defaults_json() {

@@ -48,6 +48,10 @@ struct KeySpec {
   std::string rule;
   std::string description;
   std::vector<std::string> env_aliases;  // accepted besides env_name(path)
+  // Reads the text of an alias when the alias takes more forms than the key (CHECK_INTERVAL
+  // takes seconds as well as an interval name): the key's JSON value, or a message that never
+  // repeats the text. nullptr: aliases are read like the key (parse_text).
+  std::variant<nlohmann::json, std::string> (*parse_alias_text)(std::string_view text) = nullptr;
   Field field;
 };
 
@@ -73,6 +77,11 @@ std::optional<std::string> validate(const KeySpec& spec, const nlohmann::json& v
 // enumerations case-insensitive; lists: comma-separated items, each trimmed). Returns the JSON
 // value, or a message that never repeats the text. validate() still has to check the result.
 std::variant<nlohmann::json, std::string> parse_text(const KeySpec& spec, std::string_view text);
+
+// parse_text for the variable `name`, the key's own (env_name) or one of its aliases; an alias
+// is read by the key's parse_alias_text when it has one.
+std::variant<nlohmann::json, std::string> parse_variable(const KeySpec& spec, std::string_view name,
+                                                         std::string_view text);
 
 // The built-in defaults in the layout of the config file.
 nlohmann::json defaults_json();

@@ -1,7 +1,8 @@
 #pragma once
 // The effective configuration of the daemon as plain typed values. config::load() fills it from
 // defaults, the config file, .env and the environment; the defaults below are the ones in the
-// schema table (schema.cpp) and in config/autotrader.json, and tests keep the three equal.
+// schema table (schema.cpp, schema_trading.cpp) and in config/autotrader.json, and tests keep
+// the three equal.
 // Secrets are not here: they live in config::Secrets, so printing Settings never leaks one.
 #include <chrono>
 #include <cstddef>
@@ -70,8 +71,62 @@ struct SimSettings {
   std::string replay_file;  // empty: the generator; "{symbol}" stands for each symbol
 };
 
+// The decision loop (src/trading) and its confidence gate.
 struct TradingSettings {
-  bool autonomous = false;
+  bool autonomous = true;               // AUTONOMOUS_MODE; the run-time toggle flips it
+  double min_confidence = 0.60;         // MIN_CONFIDENCE_FOR_TRADE
+  std::int64_t confidence_factors = 3;  // CONFIDENCE_FACTORS
+  bool decide_during_warm_up = false;
+};
+
+// The risk engine's limits (risk::RiskOptions; the reasoning behind each default is in
+// src/risk/README.md). Fractions are of equity; percentages of the entry price.
+struct RiskSettings {
+  double stop_loss_pct = 2.0;    // STOP_LOSS_PERCENTAGE
+  double take_profit_pct = 4.0;  // TAKE_PROFIT_PERCENTAGE
+  double min_stop_loss_pct = 0.5;
+  double max_stop_loss_pct = 5.0;
+  double min_take_profit_pct = 1.0;
+  double max_take_profit_pct = 20.0;
+  double min_reward_risk = 2.0;
+  double base_position_size = 0.05;
+  double max_position_size = 0.10;      // MAX_POSITION_SIZE
+  std::int64_t max_open_positions = 5;  // MAX_OPEN_POSITIONS
+  double max_symbol_exposure = 0.20;
+  std::chrono::nanoseconds max_data_age = std::chrono::minutes{2};
+  std::int64_t max_orders_per_minute = 10;
+  double max_daily_loss = 0.03;  // MAX_DAILY_LOSS
+  double max_drawdown = 0.10;    // MAX_DRAWDOWN
+  std::int64_t day_utc_offset_minutes = 0;
+  double high_confidence = 0.90;
+  double high_confidence_multiplier = 1.5;
+  double low_confidence = 0.75;
+  double low_confidence_multiplier = 0.7;
+  std::int64_t win_rate_window = 20;
+  std::int64_t win_rate_min_trades = 10;
+  double high_win_rate = 0.60;
+  double high_win_rate_multiplier = 1.2;
+  double low_win_rate = 0.40;
+  double low_win_rate_multiplier = 0.8;
+};
+
+// The paper broker (venues/paper) and the symbol filters orders to it must satisfy. Amounts are
+// exact decimal strings (core::Decimal::parse), checked when the configuration loads.
+struct PaperSettings {
+  std::string initial_balance = "10000";  // PAPER_INITIAL_BALANCE
+  std::string quote_asset = "USDT";
+  std::string fee_bps = "10";
+  std::string slippage_bps = "5";
+  std::string partial_fill_fraction = "1";
+  std::string tick_size = "0.01";
+  std::string quantity_step = "0.00001";
+  std::string min_notional = "5";
+};
+
+// The database and the audit trail (src/store) in the data directory.
+struct StoreSettings {
+  bool synchronous_full = false;
+  std::int64_t busy_timeout_ms = 5000;
 };
 
 // One LLM provider of the pool. Its key comes from the environment (config::Secrets); a provider
@@ -115,6 +170,9 @@ struct Settings {
   BinanceSettings binance;
   SimSettings sim;
   TradingSettings trading;
+  RiskSettings risk;
+  PaperSettings paper;
+  StoreSettings store;
   LlmSettings llm;
 };
 

@@ -22,7 +22,7 @@ struct ErrorCase {
   std::optional<std::string> dotenv;  // written to .env
   std::string key;                    // the expected key
   std::string source;   // the expected source; {file}, {dotenv} and {dir} stand for paths
-  std::string message;  // expected part of the message
+  std::string message;  // expected part of the message; {file} stands for the path
 };
 
 // A readable parameter in test names and failure messages.
@@ -95,7 +95,8 @@ TEST_P(ErrorCases, ReportedWithKeyAndSource) {
   source = replace_all(source, "{dir}", dir.path().string());
   EXPECT_EQ(error.key, c.key);
   EXPECT_EQ(error.source, source);
-  EXPECT_NE(error.message.find(c.message), std::string::npos) << error.message;
+  const auto message = replace_all(c.message, "{file}", (dir.path() / "cfg.json").string());
+  EXPECT_NE(error.message.find(message), std::string::npos) << error.message;
 }
 
 std::string name_of(const ::testing::TestParamInfo<ErrorCase>& info) {
@@ -204,6 +205,148 @@ INSTANTIATE_TEST_SUITE_P(
                   "supervision.backoff_max_seconds", "{file}:1",
                   "5 is less than supervision.backoff_min_seconds (10, from ")),
     name_of);
+
+// The ranges of the autonomous loop's keys, and the paper broker's exact decimals.
+INSTANTIATE_TEST_SUITE_P(
+    TradingRanges, ErrorCases,
+    ::testing::Values(
+        file_case("min_confidence_above_one", R"({"trading": {"min_confidence": 1.2}})",
+                  "trading.min_confidence", "{file}:1", "1.2 is out of range [0, 1]"),
+        file_case("confidence_factors_above_ten", R"({"trading": {"confidence_factors": 11}})",
+                  "trading.confidence_factors", "{file}:1", "11 is out of range [0, 10]"),
+        file_case("stop_loss_of_a_hundred_percent", R"({"risk": {"stop_loss_pct": 100}})",
+                  "risk.stop_loss_pct", "{file}:1", "100 is out of range [0, 100)"),
+        file_case("zero_min_stop_loss", R"({"risk": {"min_stop_loss_pct": 0}})",
+                  "risk.min_stop_loss_pct", "{file}:1", "0 is out of range (0, 100)"),
+        file_case("zero_position_size", R"({"risk": {"max_position_size": 0}})",
+                  "risk.max_position_size", "{file}:1", "0 is out of range (0, 1]"),
+        file_case("no_open_positions", R"({"risk": {"max_open_positions": 0}})",
+                  "risk.max_open_positions", "{file}:1", "0 is out of range [1, 1000]"),
+        file_case("drawdown_as_percent", R"({"risk": {"max_drawdown": 10}})", "risk.max_drawdown",
+                  "{file}:1", "10 is out of range (0, 1]"),
+        file_case("offset_beyond_utc_plus_14", R"({"risk": {"day_utc_offset_minutes": 841}})",
+                  "risk.day_utc_offset_minutes", "{file}:1", "841 is out of range [-720, 840]"),
+        file_case("offset_beyond_utc_minus_12", R"({"risk": {"day_utc_offset_minutes": -721}})",
+                  "risk.day_utc_offset_minutes", "{file}:1", "-721 is out of range [-720, 840]"),
+        file_case("data_age_below_a_second", R"({"risk": {"max_data_age_seconds": 0.5}})",
+                  "risk.max_data_age_seconds", "{file}:1", "0.5 is out of range [1, 86400]"),
+        file_case("zero_multiplier", R"({"risk": {"low_win_rate_multiplier": 0}})",
+                  "risk.low_win_rate_multiplier", "{file}:1", "0 is out of range (0, 10]"),
+        file_case("busy_timeout_above_ten_minutes", R"({"store": {"busy_timeout_ms": 600001}})",
+                  "store.busy_timeout_ms", "{file}:1", "600001 is out of range [0, 600000]"),
+        file_case("balance_as_json_number", R"({"paper": {"initial_balance": 10000}})",
+                  "paper.initial_balance", "{file}:1", "expected a string, got 10000"),
+        file_case("zero_balance", R"({"paper": {"initial_balance": "0"}})", "paper.initial_balance",
+                  "{file}:1", "must be greater than 0"),
+        file_case("balance_with_exponent", R"({"paper": {"initial_balance": "1e4"}})",
+                  "paper.initial_balance", "{file}:1", "must be an exact decimal number"),
+        file_case("fee_of_ten_percent", R"({"paper": {"fee_bps": "1000"}})", "paper.fee_bps",
+                  "{file}:1", "must be in [0, 1000)"),
+        file_case("fee_with_15_fraction_digits", R"({"paper": {"fee_bps": "0.000000000000001"}})",
+                  "paper.fee_bps", "{file}:1", "must have at most 14 fraction digits"),
+        file_case("negative_slippage", R"({"paper": {"slippage_bps": "-1"}})", "paper.slippage_bps",
+                  "{file}:1", "must be in [0, 10000)"),
+        file_case("slippage_of_everything", R"({"paper": {"slippage_bps": "10000"}})",
+                  "paper.slippage_bps", "{file}:1", "must be in [0, 10000)"),
+        file_case("zero_partial_fill", R"({"paper": {"partial_fill_fraction": "0"}})",
+                  "paper.partial_fill_fraction", "{file}:1", "must be in (0, 1]"),
+        file_case("partial_fill_above_one", R"({"paper": {"partial_fill_fraction": "1.01"}})",
+                  "paper.partial_fill_fraction", "{file}:1", "must be in (0, 1]"),
+        file_case("zero_tick", R"({"paper": {"tick_size": "0"}})", "paper.tick_size", "{file}:1",
+                  "must be greater than 0"),
+        file_case("negative_step", R"({"paper": {"quantity_step": "-0.1"}})", "paper.quantity_step",
+                  "{file}:1", "must be greater than 0"),
+        file_case("negative_min_notional", R"({"paper": {"min_notional": "-5"}})",
+                  "paper.min_notional", "{file}:1", "must be at least 0"),
+        file_case("lower_case_quote_asset", R"({"paper": {"quote_asset": "usdt"}})",
+                  "paper.quote_asset", "{file}:1", "must be 2 to 10 upper-case letters or digits"),
+        file_case("one_letter_quote_asset", R"({"paper": {"quote_asset": "U"}})",
+                  "paper.quote_asset", "{file}:1", "must be 2 to 10 upper-case letters or digits"),
+        env_case("alias_out_of_range", "MIN_CONFIDENCE_FOR_TRADE", "60", "trading.min_confidence",
+                 "60.0 is out of range [0, 1]"),
+        env_case("alias_not_a_number", "MAX_DAILY_LOSS", "3%", "risk.max_daily_loss",
+                 "not a number"),
+        env_case("alias_not_an_integer", "CONFIDENCE_FACTORS", "three",
+                 "trading.confidence_factors", "not an integer"),
+        env_case("alias_bad_decimal", "PAPER_INITIAL_BALANCE", "10,000", "paper.initial_balance",
+                 "must be an exact decimal number"),
+        env_case("check_interval_not_an_interval_length", "CHECK_INTERVAL", "90", "market.interval",
+                 "must be an interval name (1m, 5m, 1h, ...) or one interval's "
+                 "length in whole seconds"),
+        env_case("check_interval_fraction_of_seconds", "CHECK_INTERVAL", "60.0", "market.interval",
+                 "must be an interval name"),
+        // A month has no fixed length, so it has no seconds form.
+        env_case("check_interval_month_in_seconds", "CHECK_INTERVAL", "2592000", "market.interval",
+                 "must be an interval name"),
+        // Only the alias takes seconds; the AUTOTRADER_ name keeps to interval names.
+        env_case("seconds_for_the_full_name", "AUTOTRADER_MARKET_INTERVAL", "60", "market.interval",
+                 "must be a Binance interval name")),
+    name_of);
+
+// Each rule between two keys fails on its own, naming both keys and where each value came from.
+INSTANTIATE_TEST_SUITE_P(
+    RiskAcrossKeys, ErrorCases,
+    ::testing::Values(
+        file_case("stop_loss_below_its_minimum",
+                  R"({"risk": {"stop_loss_pct": 0.4, "take_profit_pct": 1}})", "risk.stop_loss_pct",
+                  "{file}:1", "0.4 is below risk.min_stop_loss_pct (0.5, from built-in default)"),
+        file_case("stop_loss_above_its_maximum",
+                  R"({"risk": {"stop_loss_pct": 6, "take_profit_pct": 12}})", "risk.stop_loss_pct",
+                  "{file}:1", "6 is above risk.max_stop_loss_pct (5, from built-in default)"),
+        file_case("stop_loss_bounds_inverted",
+                  R"({"risk": {"min_stop_loss_pct": 3, "max_stop_loss_pct": 1}})",
+                  "risk.min_stop_loss_pct", "{file}:1",
+                  "3 is above risk.max_stop_loss_pct (1, from {file}:1)"),
+        file_case(
+            "take_profit_below_its_minimum",
+            R"({"risk": {"stop_loss_pct": 0.5, "take_profit_pct": 0.9, "min_reward_risk": 1}})",
+            "risk.take_profit_pct", "{file}:1",
+            "0.9 is below risk.min_take_profit_pct (1, from built-in default)"),
+        file_case("take_profit_above_its_maximum", R"({"risk": {"take_profit_pct": 25}})",
+                  "risk.take_profit_pct", "{file}:1",
+                  "25 is above risk.max_take_profit_pct (20, from built-in default)"),
+        file_case("take_profit_bounds_inverted",
+                  R"({"risk": {"min_take_profit_pct": 30, "max_take_profit_pct": 20}})",
+                  "risk.min_take_profit_pct", "{file}:1", "30 is above risk.max_take_profit_pct"),
+        file_case("classic_five_percent_stop_three_percent_target",
+                  R"({"risk": {"stop_loss_pct": 5, "take_profit_pct": 3}})", "risk.take_profit_pct",
+                  "{file}:1",
+                  "is a reward/risk of 0.6, below risk.min_reward_risk 2 (from built-in default): "
+                  "the target must be at least 2 times the stop"),
+        file_case("reward_risk_just_below", R"({"risk": {"take_profit_pct": 3.9}})",
+                  "risk.take_profit_pct", "{file}:1", "below risk.min_reward_risk 2"),
+        file_case("base_size_above_max_size", R"({"risk": {"base_position_size": 0.2}})",
+                  "risk.base_position_size", "{file}:1",
+                  "0.2 is above risk.max_position_size (0.1, from built-in default)"),
+        file_case("low_confidence_above_high", R"({"risk": {"low_confidence": 0.95}})",
+                  "risk.low_confidence", "{file}:1",
+                  "0.95 is above risk.high_confidence (0.9, from built-in default)"),
+        file_case("low_win_rate_above_high", R"({"risk": {"high_win_rate": 0.3}})",
+                  "risk.low_win_rate", "built-in default",
+                  "0.4 is above risk.high_win_rate (0.3, from {file}:1)"),
+        file_case("min_trades_above_window", R"({"risk": {"win_rate_window": 5}})",
+                  "risk.win_rate_min_trades", "built-in default",
+                  "10 is above risk.win_rate_window (5, from {file}:1)")),
+    name_of);
+
+// The classic bot's variables, as a user of one would set them: refused, with the reason.
+ErrorCase classic_stop_and_target_from_the_environment() {
+  ErrorCase c;
+  c.name = "classic_stop_and_target_from_the_environment";
+  c.environment = {{"STOP_LOSS_PERCENTAGE", "5"}, {"TAKE_PROFIT_PERCENTAGE", "3"}};
+  c.key = "risk.take_profit_pct";
+  c.source = "environment variable TAKE_PROFIT_PERCENTAGE";
+  c.message =
+      "a 3% target against the 5% stop of risk.stop_loss_pct (from environment variable "
+      "STOP_LOSS_PERCENTAGE) is a reward/risk of 0.6, below risk.min_reward_risk 2 (from "
+      "built-in default): the target must be at least 2 times the stop. With 2, the 1:2 rule, a "
+      "2% stop needs a 4% target; the classic 5% stop with a 3% target risks 5 to make 3";
+  return c;
+}
+
+INSTANTIATE_TEST_SUITE_P(RiskAcrossSources, ErrorCases,
+                         ::testing::Values(classic_stop_and_target_from_the_environment()),
+                         name_of);
 
 ErrorCase backoff_min_above_default_max() {
   auto c = env_case("backoff_min_above_default_max", "AUTOTRADER_SUPERVISION_BACKOFF_MIN_SECONDS",

@@ -143,6 +143,142 @@ TEST_F(LoaderTest, AliasesSetTheirKeysAndTheFullNameWins) {
   EXPECT_EQ(result.origins.at("trading.autonomous"), "environment variable AUTONOMOUS_MODE");
 }
 
+TEST_F(LoaderTest, ClassicBotVariablesSetTheLoopRiskAndPaperKeys) {
+  const auto result = load_with({{"MIN_CONFIDENCE_FOR_TRADE", "0.7"},
+                                 {"CONFIDENCE_FACTORS", "2"},
+                                 {"STOP_LOSS_PERCENTAGE", "1.5"},
+                                 {"TAKE_PROFIT_PERCENTAGE", "4.5"},
+                                 {"MAX_POSITION_SIZE", "0.08"},
+                                 {"MAX_OPEN_POSITIONS", "3"},
+                                 {"MAX_DAILY_LOSS", "0.02"},
+                                 {"MAX_DRAWDOWN", "0.15"},
+                                 {"PAPER_INITIAL_BALANCE", "2500.50"},
+                                 {"AUTONOMOUS_MODE", "false"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  const auto& s = result.settings;
+  EXPECT_EQ(s.trading.min_confidence, 0.7);
+  EXPECT_EQ(s.trading.confidence_factors, 2);
+  EXPECT_EQ(s.risk.stop_loss_pct, 1.5);
+  EXPECT_EQ(s.risk.take_profit_pct, 4.5);
+  EXPECT_EQ(s.risk.max_position_size, 0.08);
+  EXPECT_EQ(s.risk.max_open_positions, 3);
+  EXPECT_EQ(s.risk.max_daily_loss, 0.02);
+  EXPECT_EQ(s.risk.max_drawdown, 0.15);
+  EXPECT_EQ(s.paper.initial_balance, "2500.50");
+  EXPECT_FALSE(s.trading.autonomous);
+  EXPECT_EQ(result.origins.at("risk.stop_loss_pct"), "environment variable STOP_LOSS_PERCENTAGE");
+  EXPECT_EQ(result.origins.at("paper.initial_balance"),
+            "environment variable PAPER_INITIAL_BALANCE");
+
+  // The AUTOTRADER_ name wins over the alias in the same source.
+  const auto both = load_with({{"MAX_DRAWDOWN", "0.15"}, {"AUTOTRADER_RISK_MAX_DRAWDOWN", "0.2"}});
+  ASSERT_TRUE(both.ok()) << errors_of(both);
+  EXPECT_EQ(both.settings.risk.max_drawdown, 0.2);
+}
+
+TEST_F(LoaderTest, AFreshMachineTradesOnThePaperBrokerByItself) {
+  const auto result = load_with();
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_TRUE(result.settings.trading.autonomous);
+  EXPECT_EQ(result.settings.market.venue, "sim");
+  EXPECT_EQ(result.settings.trading.min_confidence, 0.60);
+  EXPECT_EQ(result.settings.trading.confidence_factors, 3);
+  // The default stop and target satisfy their own 1:2 rule.
+  EXPECT_GE(result.settings.risk.take_profit_pct / result.settings.risk.stop_loss_pct,
+            result.settings.risk.min_reward_risk);
+}
+
+TEST_F(LoaderTest, TradingSectionsFromTheFile) {
+  const auto file = dir_.write("custom.json", R"({
+  "trading": {"autonomous": false, "min_confidence": 0.75, "confidence_factors": 0,
+              "decide_during_warm_up": true},
+  "risk": {"max_data_age_seconds": 90, "day_utc_offset_minutes": -300,
+           "max_orders_per_minute": 0},
+  "paper": {"quote_asset": "EUR", "fee_bps": "7.5", "tick_size": "0.001",
+            "min_notional": "0", "partial_fill_fraction": "0.25"},
+  "store": {"synchronous_full": true, "busy_timeout_ms": 0}
+})");
+  const auto result = load_with({}, file);
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  const auto& s = result.settings;
+  EXPECT_FALSE(s.trading.autonomous);
+  EXPECT_EQ(s.trading.min_confidence, 0.75);
+  EXPECT_EQ(s.trading.confidence_factors, 0);
+  EXPECT_TRUE(s.trading.decide_during_warm_up);
+  EXPECT_EQ(s.risk.max_data_age, 90s);
+  EXPECT_EQ(s.risk.day_utc_offset_minutes, -300);
+  EXPECT_EQ(s.risk.max_orders_per_minute, 0);
+  EXPECT_EQ(s.paper.quote_asset, "EUR");
+  EXPECT_EQ(s.paper.fee_bps, "7.5");
+  EXPECT_EQ(s.paper.tick_size, "0.001");
+  EXPECT_EQ(s.paper.min_notional, "0");
+  EXPECT_EQ(s.paper.partial_fill_fraction, "0.25");
+  EXPECT_TRUE(s.store.synchronous_full);
+  EXPECT_EQ(s.store.busy_timeout_ms, 0);
+  EXPECT_EQ(to_json(s)["risk"]["max_data_age_seconds"], 90.0);
+}
+
+// Equal limits are consistent, and a fallback of 0 (none) is outside the bound and ratio rules.
+TEST_F(LoaderTest, RiskLimitsAtTheirEdgesLoad) {
+  const auto file = dir_.write("edges.json", R"({
+  "risk": {"stop_loss_pct": 0.5, "take_profit_pct": 1, "min_take_profit_pct": 1,
+           "base_position_size": 0.1, "low_confidence": 0.9, "low_win_rate": 0.6,
+           "win_rate_min_trades": 20},
+  "trading": {"min_confidence": 1}
+})");
+  auto result = load_with({}, file);
+  ASSERT_TRUE(result.ok()) << errors_of(result);  // 1 / 0.5 is exactly 2
+  EXPECT_EQ(result.settings.risk.stop_loss_pct, 0.5);
+
+  result = load_with({{"STOP_LOSS_PERCENTAGE", "0"}, {"TAKE_PROFIT_PERCENTAGE", "0"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.risk.stop_loss_pct, 0.0);
+
+  // 0.3 / 0.1 is 2.9999999999999996 in doubles: still a 1:3.
+  result = load_with({{"AUTOTRADER_RISK_MIN_STOP_LOSS_PCT", "0.1"},
+                      {"STOP_LOSS_PERCENTAGE", "0.1"},
+                      {"AUTOTRADER_RISK_MIN_TAKE_PROFIT_PCT", "0.3"},
+                      {"TAKE_PROFIT_PERCENTAGE", "0.3"},
+                      {"AUTOTRADER_RISK_MIN_REWARD_RISK", "3"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+}
+
+struct IntervalCase {
+  const char* text;
+  const char* interval;
+};
+
+void PrintTo(const IntervalCase& c, std::ostream* os) {
+  *os << c.text;
+}
+
+class CheckInterval : public ::testing::TestWithParam<IntervalCase> {};
+
+// The classic bot's CHECK_INTERVAL: an interval name, or seconds equal to one interval's length.
+TEST_P(CheckInterval, SetsTheMarketInterval) {
+  test::TempDir dir;
+  LoadOptions options;
+  options.working_dir = dir.path();
+  options.environment = {{"CHECK_INTERVAL", GetParam().text}};
+  const auto result = load(options);
+  ASSERT_TRUE(result.ok()) << GetParam().text;
+  EXPECT_EQ(result.settings.market.interval, GetParam().interval);
+  EXPECT_EQ(result.origins.at("market.interval"), "environment variable CHECK_INTERVAL");
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, CheckInterval,
+                         ::testing::Values(IntervalCase{"5m", "5m"}, IntervalCase{" 1h ", "1h"},
+                                           IntervalCase{"1M", "1M"}, IntervalCase{"1", "1s"},
+                                           IntervalCase{"60", "1m"}, IntervalCase{"300", "5m"},
+                                           IntervalCase{"3600", "1h"}, IntervalCase{"86400", "1d"},
+                                           IntervalCase{"604800", "1w"}));
+
+TEST_F(LoaderTest, TheFullIntervalNameBeatsCheckInterval) {
+  const auto result = load_with({{"CHECK_INTERVAL", "300"}, {"AUTOTRADER_MARKET_INTERVAL", "15m"}});
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  EXPECT_EQ(result.settings.market.interval, "15m");
+}
+
 struct BoolCase {
   const char* text;
   bool expected;
@@ -268,8 +404,12 @@ TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
   EXPECT_EQ(json["data_dir"], "data");
   EXPECT_EQ(json["market"]["symbols"], (nlohmann::json{"BTCUSDT", "ETHUSDT", "SOLUSDT"}));
   EXPECT_EQ(json["sim"]["bar_period_seconds"], 0.1);
-  // data_dir and the sections log, http, supervision, market, binance, sim, trading, llm.
-  EXPECT_EQ(json.size(), 9u);
+  EXPECT_EQ(json["trading"]["autonomous"], true);
+  EXPECT_EQ(json["risk"]["max_data_age_seconds"], 120.0);
+  EXPECT_EQ(json["paper"]["initial_balance"], "10000");
+  // data_dir and the sections log, http, supervision, market, binance, sim, trading, risk, paper,
+  // store, llm.
+  EXPECT_EQ(json.size(), 12u);
 }
 
 TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {

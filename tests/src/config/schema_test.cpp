@@ -74,6 +74,18 @@ TEST(Schema, Lookups) {
   EXPECT_EQ(find_key_by_env("AUTOTRADER_HTTP_PORT"), find_key("http.port"));
   EXPECT_EQ(find_key_by_env("AUTONOMOUS_MODE"), find_key("trading.autonomous"));
   EXPECT_EQ(find_key_by_env("ENABLE_BACKUP_APIS"), find_key("llm.enable_backup_apis"));
+  EXPECT_EQ(find_key_by_env("CHECK_INTERVAL"), find_key("market.interval"));
+  EXPECT_EQ(find_key_by_env("MIN_CONFIDENCE_FOR_TRADE"), find_key("trading.min_confidence"));
+  EXPECT_EQ(find_key_by_env("CONFIDENCE_FACTORS"), find_key("trading.confidence_factors"));
+  EXPECT_EQ(find_key_by_env("STOP_LOSS_PERCENTAGE"), find_key("risk.stop_loss_pct"));
+  EXPECT_EQ(find_key_by_env("TAKE_PROFIT_PERCENTAGE"), find_key("risk.take_profit_pct"));
+  EXPECT_EQ(find_key_by_env("MAX_POSITION_SIZE"), find_key("risk.max_position_size"));
+  EXPECT_EQ(find_key_by_env("MAX_OPEN_POSITIONS"), find_key("risk.max_open_positions"));
+  EXPECT_EQ(find_key_by_env("MAX_DAILY_LOSS"), find_key("risk.max_daily_loss"));
+  EXPECT_EQ(find_key_by_env("MAX_DRAWDOWN"), find_key("risk.max_drawdown"));
+  EXPECT_EQ(find_key_by_env("PAPER_INITIAL_BALANCE"), find_key("paper.initial_balance"));
+  EXPECT_EQ(find_key_by_env("AUTOTRADER_RISK_MAX_DATA_AGE_SECONDS"),
+            find_key("risk.max_data_age_seconds"));
   EXPECT_EQ(find_key_by_env("AUTOTRADER_API_TOKEN"), nullptr);
   EXPECT_TRUE(is_section("supervision"));
   EXPECT_FALSE(is_section("http.port"));
@@ -86,6 +98,10 @@ TEST(Schema, RangeText) {
   EXPECT_EQ(range_text(*find_key("log.file_max_bytes")), "[65536, 1073741824]");
   EXPECT_EQ(range_text(*find_key("supervision.backoff_min_seconds")), "[0, 3600]");
   EXPECT_EQ(range_text(*find_key("http.bind")), "");
+  EXPECT_EQ(range_text(*find_key("risk.max_position_size")), "(0, 1]");
+  EXPECT_EQ(range_text(*find_key("risk.stop_loss_pct")), "[0, 100)");
+  EXPECT_EQ(range_text(*find_key("risk.min_stop_loss_pct")), "(0, 100)");
+  EXPECT_EQ(range_text(*find_key("risk.day_utc_offset_minutes")), "[-720, 840]");
 }
 
 TEST(Schema, ListOfSymbols) {
@@ -111,6 +127,56 @@ TEST(Schema, IntervalIsABinanceName) {
     ASSERT_TRUE(validate(spec, name).has_value()) << name;
     EXPECT_NE(validate(spec, name)->find("Binance interval"), std::string::npos);
   }
+}
+
+TEST(Schema, PaperAmountsAreExactDecimals) {
+  const auto& balance = *find_key("paper.initial_balance");
+  for (const char* text : {"10000", "0.01", "2500.50", "1e4", "", " 5", "5 ", "1,000", "0", "-1"}) {
+    const auto problem = validate(balance, text);
+    const bool valid = std::string{text} == "10000" || std::string{text} == "0.01" ||
+                       std::string{text} == "2500.50";
+    EXPECT_EQ(!problem.has_value(), valid) << text;
+    // A message never repeats the text (it could be a misplaced secret).
+    if (problem && std::string_view{text}.size() > 1) {
+      EXPECT_EQ(problem->find(text), std::string::npos) << *problem;
+    }
+  }
+  EXPECT_EQ(validate(*find_key("paper.min_notional"), "0"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.fee_bps"), "0"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.fee_bps"), "999.99"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.slippage_bps"), "9999.5"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.partial_fill_fraction"), "1"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.partial_fill_fraction"), "0.0001"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.quote_asset"), "BTC"), std::nullopt);
+  EXPECT_EQ(validate(*find_key("paper.quote_asset"), "FDUSD2"), std::nullopt);
+  EXPECT_TRUE(validate(*find_key("paper.quote_asset"), "US-D").has_value());
+  EXPECT_TRUE(validate(*find_key("paper.quote_asset"), "ABCDEFGHIJK").has_value());
+}
+
+TEST(Schema, CheckIntervalTakesNamesAndSecondsOnlyUnderItsAlias) {
+  const auto& spec = *find_key("market.interval");
+  const auto as_alias = [&](const char* text) {
+    return parse_variable(spec, "CHECK_INTERVAL", text);
+  };
+  EXPECT_EQ(std::get<nlohmann::json>(as_alias("60")), "1m");
+  EXPECT_EQ(std::get<nlohmann::json>(as_alias("180")), "3m");
+  EXPECT_EQ(std::get<nlohmann::json>(as_alias("43200")), "12h");
+  EXPECT_EQ(std::get<nlohmann::json>(as_alias("259200")), "3d");
+  EXPECT_EQ(std::get<nlohmann::json>(as_alias("4h")), "4h");
+  for (const char* text :
+       {"90", "0", "-60", "60s", "1H", "", "abc", "2592000", "99999999999999999999"}) {
+    const auto parsed = as_alias(text);
+    ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << text;
+    EXPECT_NE(std::get<std::string>(parsed).find("must be an interval name"), std::string::npos);
+  }
+  // The key's own name is parsed as a plain string; validate() then wants an interval name.
+  const auto own = parse_variable(spec, "AUTOTRADER_MARKET_INTERVAL", "60");
+  ASSERT_TRUE(std::holds_alternative<nlohmann::json>(own));
+  EXPECT_TRUE(validate(spec, std::get<nlohmann::json>(own)).has_value());
+  // Keys without an alias parser read their aliases like their own name.
+  EXPECT_EQ(std::get<nlohmann::json>(
+                parse_variable(*find_key("risk.max_drawdown"), "MAX_DRAWDOWN", "0.2")),
+            0.2);
 }
 
 struct TextCase {
