@@ -17,7 +17,7 @@
 //   audit_record/build       assembling one BUY decision's audit record, as the loop does
 //   audit_record/serialize   what AuditWriter::append does to it before write(2): validate, dump
 //
-// Every candle is a real one through a real pipeline: a seeded oscillating market (period 24
+// Every candle is a real one through a real pipeline: a seeded oscillating market (period 16
 // candles) whose swings make the technical provider answer BUY near the troughs and SELL near the
 // peaks with confidence above the gate, so risk sizes and approves most of them. What did not
 // become an order (HOLD, gated, risk rejected) is counted and printed, and the latency of the
