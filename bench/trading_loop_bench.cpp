@@ -19,7 +19,8 @@
 //
 // Every candle is a real one through a real pipeline: a seeded oscillating market (period 16
 // candles) whose swings make the technical provider answer BUY near the troughs and SELL near the
-// peaks with confidence above the gate, so risk sizes and approves most of them. What did not
+// peaks with confidence mostly above the gate; risk approves most BUYs and the SELLs that close a
+// position (spot: a SELL with nothing held is refused). What did not
 // become an order (HOLD, gated, risk rejected) is counted and printed, and the latency of the
 // candles that produced an order is reported on its own.
 //
