@@ -300,9 +300,10 @@ class Pool {
     out.deadline_passed = deadline;
     out.elapsed = since(analysis.started, *config_.clock);
     if (log()) {
-      log()->info("{}: {} {:.2f} from {} in {} ms after {} attempt(s)", analysis.input.symbol,
-                  llm::to_string(out.decision.action), out.decision.confidence,
-                  out.decision.provider, out.elapsed.count(), out.attempts.size());
+      // One line per decision: debug, since the trader asks on every closed candle.
+      log()->debug("{}: {} {:.2f} from {} in {} ms after {} attempt(s)", analysis.input.symbol,
+                   llm::to_string(out.decision.action), out.decision.confidence,
+                   out.decision.provider, out.elapsed.count(), out.attempts.size());
     }
     analysis.promise.deliver(std::move(out));
     self_->state.analyses.erase(analysis_id);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "actors/feed/market_tree.hpp"
 #include "actors/http/http_actor.hpp"
 #include "actors/llm/llm_tree.hpp"
+#include "actors/trading/trading_tree.hpp"
 #include "app/actor_system.hpp"
 #include "app/binance_wiring.hpp"
 #include "app/cli.hpp"
@@ -134,6 +136,9 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   // Decisions: the "llm" supervisor, its provider children and the pool (llm_actors::llm_tree).
   auto llm =
       llm_actors::llm_tree(settings, secrets, registry.get(), clients.llm, clock, clients.proxy);
+  // Trading: the "trading" supervisor over storage, executor and trader (trading_actors).
+  auto trading = trading_actors::trading_tree(settings, registry.get(), market.feeds, llm.pool,
+                                              settings.llm.priority, clock);
 
   actors::HttpActorConfig http;
   http.options.bind_address = settings.http.bind;
@@ -144,6 +149,9 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   http.options.max_connections = settings.http.max_connections;
   http.registry = registry;
   http.routes = operator_routes(registry, std::move(tree), std::move(clock), llm.shared);
+  for (auto& route : trading_actors::trading_routes(trading.shared, secrets.api_token)) {
+    http.routes.push_back(std::move(route));
+  }
   http.log = core::log::get("http");
 
   supervision::ChildSpec http_child;
@@ -158,6 +166,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   root.children.push_back(std::move(http_child));
   root.children.push_back(supervision::supervisor_child(std::move(market.spec)));
   root.children.push_back(supervision::supervisor_child(std::move(llm.spec)));
+  root.children.push_back(supervision::supervisor_child(std::move(trading.spec)));
   return root;
 }
 
@@ -197,6 +206,9 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   // First, before any thread exists: every thread inherits the mask, so only run_root's signal
   // thread receives SIGINT/SIGTERM.
   supervision::block_termination_signals();
+  // A file-size limit must make a write fail (the storage actor halts trading and says why),
+  // not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   config::LoadOptions options;
   if (args.config_file) options.config_file = fs::path{*args.config_file};

@@ -1,0 +1,126 @@
+#pragma once
+// The messages of the "trading" branch: the storage actor (storage_actor.hpp), the paper
+// executor (executor_actor.hpp) and the trader (trader_actor.hpp). Process-local types, hence
+// the unsafe-message declarations at the end.
+//
+//   anyone   -> storage:  (store_load_atom)                          -> StateDoc
+//   trader   -> storage:  (store_audit_atom, trading::WriteAudit)    -> StoreResult
+//   trader   -> storage:  (store_decision_atom, trading::RecordDecision) -> StoreResult
+//   any      -> storage:  (store_state_atom, StateWrite)             -> StoreResult
+//   executor -> storage:  (store_venue_atom, VenueBatch)             -> StoreResult
+//   http     -> storage:  (store_trades_atom, limit, HttpReply)      answered through HttpReply
+//   storage  -> trader:   (storage_failed_atom, message)             a write failed: halt
+//   trader   -> executor: (exec_place_atom, OrderMessage)            -> EventsMsg
+//   trader   -> executor: (exec_account_atom)                        -> AccountUpdate
+//   executor -> trader:   (exec_events_atom, EventsMsg)              events that came later
+//   executor -> trader:   (exec_account_atom, AccountUpdate)         after every change
+//   http     -> trader:   (trader_kill_atom, bool engage, reason, HttpReply)
+//   http     -> trader:   (trader_toggle_atom)                       re-read the toggle
+//
+// Every write to the storage actor is a request: the sender learns of a failure, and the
+// storage actor also tells the trader, which moves risk to HALTED (nothing executes unaudited
+// or unrecorded).
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "net/http_message.hpp"
+#include "risk/types.hpp"
+#include "store/rows.hpp"
+#include "trading/effects.hpp"
+#include "venues/paper/venue.hpp"
+
+namespace autotrader::trading_actors {
+
+using store_load_atom = caf::atom_constant<caf::atom("st_load")>;
+using store_audit_atom = caf::atom_constant<caf::atom("st_audit")>;
+using store_decision_atom = caf::atom_constant<caf::atom("st_decide")>;
+using store_state_atom = caf::atom_constant<caf::atom("st_state")>;
+using store_venue_atom = caf::atom_constant<caf::atom("st_venue")>;
+using store_trades_atom = caf::atom_constant<caf::atom("st_trades")>;
+using storage_failed_atom = caf::atom_constant<caf::atom("st_failed")>;
+using exec_place_atom = caf::atom_constant<caf::atom("ex_place")>;
+using exec_account_atom = caf::atom_constant<caf::atom("ex_acct")>;
+using exec_events_atom = caf::atom_constant<caf::atom("ex_events")>;
+using trader_kill_atom = caf::atom_constant<caf::atom("tr_kill")>;
+using trader_toggle_atom = caf::atom_constant<caf::atom("tr_toggle")>;
+
+// The durable state document of the branch, by owner: {"risk": ..., "executor": ...}.
+struct StateDoc {
+  nlohmann::json value = nlohmann::json::object();
+};
+
+// Replaces one owner's part of the state document.
+struct StateWrite {
+  std::string key;
+  nlohmann::json value;
+};
+
+struct EventsMsg {
+  paper::VenueEvents events;
+};
+
+// The answer to every storage write: ok, or what failed (for the log and the halt message).
+struct StoreResult {
+  bool ok = true;
+  std::string error;
+};
+
+// An HTTP responder carried to an actor that answers when it can (net::Responder may be called
+// from any thread). A responder that is dropped unanswered gets the server's 504.
+struct HttpReply {
+  net::Responder respond;
+};
+
+// An order for the executor, with what the database's individual_trades row wants to know
+// about the decision that placed it (its indicators, small).
+struct OrderMessage {
+  paper::OrderRequest request;
+  nlohmann::json context = nlohmann::json::object();
+};
+
+// An exit that completed (an exit order or a protective exit filled whole): the outcome for
+// risk's win rate and for the day's performance.
+struct ClosedTrade {
+  core::Symbol symbol;
+  core::Decimal realized_pnl;  // quote asset, fees included
+  double hold_seconds = 0;
+};
+
+// The account after a change: what risk and the decision loop need, and the venue's positions
+// (for their entry prices and protection).
+struct AccountUpdate {
+  risk::PortfolioView portfolio;
+  std::vector<paper::Position> positions;
+  std::vector<ClosedTrade> closed;  // exits completed since the previous update
+};
+
+// What the executor persists after a batch of venue events: the events (orders, fills), the
+// positions of the symbols they touched (absent = closed), the classic trade rows and the
+// broker's whole state (for a restart).
+struct VenueBatch {
+  std::string venue;
+  std::string quote_asset;  // the fees' asset
+  paper::VenueEvents events;
+  std::vector<store::PositionRow> positions;
+  std::vector<std::string> closed_symbols;
+  std::vector<store::TradeRow> trades;
+  std::vector<store::OrderRow> new_orders;  // rows for OrderAccepted / first-seen rejects
+  nlohmann::json broker_state;
+};
+
+}  // namespace autotrader::trading_actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StoreResult)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::HttpReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::OrderMessage)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::AccountUpdate)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::VenueBatch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateDoc)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateWrite)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::EventsMsg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::WriteAudit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::RecordDecision)

@@ -1,0 +1,332 @@
+#include "actors/trading/storage_actor.hpp"
+
+#include <map>
+
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include "actors/trading/protocol.hpp"
+#include "actors/trading/trading_shared.hpp"
+#include "core/calendar.hpp"
+#include "core/fault.hpp"
+#include "store/timestamp.hpp"
+#include "supervision/supervisor.hpp"
+
+namespace autotrader::trading_actors {
+namespace {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct StorageState {
+  StorageConfig config;
+  std::unique_ptr<store::Store> db;
+  std::unique_ptr<store::AuditWriter> audit;
+  std::string db_error;     // why the database is not open (for the answers)
+  std::string audit_error;  // why the audit trail is not open
+  nlohmann::json document = nlohmann::json::object();
+  bool document_loaded = false;
+  static inline const char* name = "storage";
+};
+
+using Self = caf::stateful_actor<StorageState>;
+
+spdlog::logger* log_of(Self* self) {
+  return self->state.config.log.get();
+}
+
+void report_failure(Self* self, const std::string& kind, const std::string& message) {
+  auto& st = self->state;
+  if (auto* metrics = st.config.shared->metrics()) metrics->count_storage_write(kind, false);
+  if (auto* log = log_of(self)) log->error("storage: {} write failed: {}", kind, message);
+  if (auto trader = st.config.shared->trader.get()) {
+    self->send(trader, storage_failed_atom::value, kind + " write failed: " + message);
+  }
+}
+
+StoreResult succeeded(Self* self, const std::string& kind) {
+  if (auto* metrics = self->state.config.shared->metrics()) {
+    metrics->count_storage_write(kind, true);
+  }
+  return {};
+}
+
+StoreResult failed(Self* self, const std::string& kind, const std::string& message) {
+  report_failure(self, kind, message);
+  return {false, message};
+}
+
+// Opens the database when it is not open (again after a failure). False: st.db_error says why.
+bool ensure_db(Self* self) {
+  auto& st = self->state;
+  if (st.db) return true;
+  auto opened = store::Store::open(st.config.store);
+  if (!opened) {
+    st.db_error = opened.error().message;
+    return false;
+  }
+  st.db = std::move(*opened);
+  st.db_error.clear();
+  if (!st.document_loaded) {
+    auto loaded = st.db->load_trading_state();
+    if (!loaded) {
+      st.db_error = loaded.error().message;
+      st.db.reset();
+      return false;
+    }
+    if (*loaded && (*loaded)->is_object()) st.document = **loaded;
+    st.document_loaded = true;
+  }
+  if (auto* log = log_of(self)) log->info("storage: database {} open", st.db->path().string());
+  return true;
+}
+
+bool ensure_audit(Self* self) {
+  auto& st = self->state;
+  if (st.audit) return true;
+  auto opened = store::AuditWriter::open(st.config.audit);
+  if (!opened) {
+    st.audit_error = opened.error().message;
+    return false;
+  }
+  st.audit = std::move(*opened);
+  st.audit_error.clear();
+  if (auto* log = log_of(self)) {
+    const auto& recovery = st.audit->recovery();
+    if (recovery.repaired) log->warn("storage: audit trail repaired: {}", recovery.message);
+    log->info("storage: audit trail {}", st.audit->active_path().string());
+  }
+  return true;
+}
+
+// A duplicate is not a failure: a restarted executor or trader re-sends what may have been
+// stored already (the keys make the second write a no-op).
+bool is_duplicate(const store::Status& status) {
+  return status && status->code == store::errc::duplicate;
+}
+
+std::string status_text(const store::Status& status) {
+  return status ? status->message : "";
+}
+
+// The day [start, end) in the configured zone that `at` falls in.
+std::pair<TimePoint, TimePoint> day_of(TimePoint at, std::chrono::minutes offset) {
+  using std::chrono::milliseconds;
+  const auto ms = std::chrono::duration_cast<milliseconds>(at.time_since_epoch()).count();
+  const std::int64_t day_ms = 86'400'000;
+  const auto local = ms + offset.count() * 60'000;
+  const auto start_local = core::floor_div(local, day_ms) * day_ms;
+  const TimePoint start{milliseconds{start_local - offset.count() * 60'000}};
+  return {start, start + milliseconds{day_ms}};
+}
+
+// Recomputes the daily_performance row of the day `at` falls in from that day's exits.
+store::Status update_daily_performance(Self* self, TimePoint at) {
+  auto& st = self->state;
+  const auto [start, end] = day_of(at, st.config.day_utc_offset);
+  auto trades = st.db->trades_between(start, end);
+  if (!trades) return trades.error();
+  store::DailyPerformanceRow row;
+  row.date = store::calendar_date(at, st.config.day_utc_offset);
+  row.parameters = st.config.parameters;
+  std::int64_t wins = 0;
+  double hold = 0;
+  std::map<std::string, double> by_symbol;
+  for (const auto& trade : *trades) {
+    if (trade.action != "SELL") continue;  // a round trip ends with its exit
+    ++row.total_trades;
+    if (trade.pnl > 0) ++wins;
+    row.total_pnl += trade.pnl;
+    hold += trade.hold_time;
+    by_symbol[trade.ticker] += trade.pnl;
+  }
+  if (row.total_trades > 0) {
+    row.win_rate = static_cast<double>(wins) / static_cast<double>(row.total_trades);
+    row.avg_hold_time = hold / static_cast<double>(row.total_trades);
+    auto best = by_symbol.begin();
+    for (auto it = by_symbol.begin(); it != by_symbol.end(); ++it) {
+      if (it->second > best->second) best = it;
+    }
+    row.best_stock = best->first;
+  }
+  return st.db->upsert_daily_performance(row);
+}
+
+// Applies one batch of venue events. Stops at the first real failure (its message returned).
+std::string apply_batch(Self* self, const VenueBatch& batch) {
+  auto& st = self->state;
+  auto& db = *st.db;
+  const auto now = st.config.clock->wall_now();
+  for (const auto& row : batch.new_orders) {
+    if (auto status = db.insert_order(row); status && !is_duplicate(status)) {
+      return status->message;
+    }
+  }
+  for (const auto& event : batch.events) {
+    store::Status status;
+    if (const auto* fill = std::get_if<paper::Fill>(&event)) {
+      store::FillRow row;
+      row.client_order_id = fill->client_order_id;
+      row.fill_id = std::to_string(fill->trade_id);
+      row.timestamp = TimePoint{std::chrono::milliseconds{fill->time}};
+      row.price = fill->price;
+      row.quantity = fill->quantity;
+      row.fee = fill->fee;
+      row.fee_asset = batch.quote_asset;
+      if (auto id = db.insert_fill(row); !id && id.error().code != store::errc::duplicate) {
+        return id.error().message;
+      }
+      status = db.update_order_status(
+          fill->client_order_id, fill->remaining_quantity.is_zero() ? "FILLED" : "PARTIALLY_FILLED",
+          "", row.timestamp);
+    } else if (const auto* cancelled = std::get_if<paper::OrderCancelled>(&event)) {
+      status = db.update_order_status(cancelled->client_order_id, "CANCELED", "", now);
+    }
+    // An order the database does not know (a protective exit's rows come with the batch; a
+    // reject of an unknown id has none) is not a storage failure.
+    if (status && status->code != store::errc::invalid_record) return status->message;
+  }
+  for (const auto& position : batch.positions) {
+    if (auto status = db.upsert_position(position)) return status->message;
+  }
+  for (const auto& symbol : batch.closed_symbols) {
+    if (auto status = db.remove_position(batch.venue, symbol)) return status->message;
+  }
+  std::map<std::string, TimePoint> exit_days;  // a day's date -> one of its exits
+  for (const auto& trade : batch.trades) {
+    if (auto id = db.insert_trade(trade); !id) return id.error().message;
+    if (trade.action == "SELL") {
+      exit_days.emplace(store::calendar_date(trade.timestamp, st.config.day_utc_offset),
+                        trade.timestamp);
+    }
+  }
+  for (const auto& [date, at] : exit_days) {
+    if (auto status = update_daily_performance(self, at)) return status->message;
+  }
+  if (!batch.broker_state.is_null()) {
+    st.document["executor"] = batch.broker_state;
+    if (auto status = db.save_trading_state(st.document, now)) return status->message;
+  }
+  return {};
+}
+
+caf::behavior storage_actor(Self* self, StorageConfig config) {
+  self->state.config = std::move(config);
+  auto& st = self->state;
+  st.config.shared->storage.set(caf::actor_cast<caf::actor>(self));
+  self->attach_functor(
+      [shared = st.config.shared, addr = self->address()] { shared->storage.forget(addr); });
+  core::fault::point("storage.start");
+  if (!ensure_db(self)) {
+    if (auto* log = log_of(self)) log->error("storage: database unavailable: {}", st.db_error);
+  }
+  if (!ensure_audit(self)) {
+    if (auto* log = log_of(self))
+      log->error("storage: audit trail unavailable: {}", st.audit_error);
+  }
+  return supervision::supervised(
+      self,
+      caf::behavior{
+          [=](store_load_atom) -> caf::result<StateDoc> {
+            if (!ensure_db(self)) {
+              return caf::make_error(caf::sec::runtime_error,
+                                     "database unavailable: " + self->state.db_error);
+            }
+            return StateDoc{self->state.document};
+          },
+          [=](store_audit_atom, const trading::WriteAudit& write) -> StoreResult {
+            auto& st = self->state;
+            if (!ensure_audit(self)) {
+              return failed(self, "audit", "audit trail unavailable: " + st.audit_error);
+            }
+            core::fault::point("storage.before_audit");
+            if (auto status = st.audit->append(write.record)) {
+              // Reopen next time: opening repairs the file's end.
+              if (status->code != store::errc::invalid_record) st.audit.reset();
+              return failed(self, "audit", status->message);
+            }
+            return succeeded(self, "audit");
+          },
+          [=](store_decision_atom, const trading::RecordDecision& decision) -> StoreResult {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              return failed(self, "decision", "database unavailable: " + st.db_error);
+            }
+            store::DecisionRow row;
+            row.decision_id = decision.decision_id;
+            row.timestamp = decision.timestamp;
+            row.symbol = decision.symbol;
+            row.action = decision.action;
+            row.confidence = decision.confidence;
+            row.provider = decision.provider;
+            row.executed = decision.executed;
+            row.record = decision.record;
+            auto status = st.db->insert_decision(row);
+            if (is_duplicate(status)) {
+              if (auto* log = log_of(self)) {
+                log->warn(
+                    "storage: decision {} was recorded already (decided again after a "
+                    "restart); the first row stays",
+                    decision.decision_id);
+              }
+              return succeeded(self, "decision");
+            }
+            if (status) return failed(self, "decision", status_text(status));
+            return succeeded(self, "decision");
+          },
+          [=](store_state_atom, const StateWrite& write) -> StoreResult {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              return failed(self, "state", "database unavailable: " + st.db_error);
+            }
+            st.document[write.key] = write.value;
+            if (auto status = st.db->save_trading_state(st.document, st.config.clock->wall_now())) {
+              return failed(self, "state", status->message);
+            }
+            return succeeded(self, "state");
+          },
+          [=](store_venue_atom, const VenueBatch& batch) -> StoreResult {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              return failed(self, "venue", "database unavailable: " + st.db_error);
+            }
+            core::fault::point("storage.before_venue_write");
+            if (auto error = apply_batch(self, batch); !error.empty()) {
+              return failed(self, "venue", error);
+            }
+            return succeeded(self, "venue");
+          },
+          [=](store_trades_atom, std::size_t limit, const HttpReply& reply) {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              reply.respond(net::HttpResponse::error(503, "database unavailable: " + st.db_error));
+              return;
+            }
+            auto trades = st.db->recent_trades(limit);
+            if (!trades) {
+              reply.respond(net::HttpResponse::error(500, trades.error().message));
+              return;
+            }
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& t : *trades) {
+              rows.push_back({{"id", t.id},
+                              {"timestamp", store::format_timestamp(t.timestamp)},
+                              {"ticker", t.ticker},
+                              {"action", t.action},
+                              {"price", t.price},
+                              {"quantity", t.quantity},
+                              {"pnl", t.pnl},
+                              {"hold_time", t.hold_time},
+                              {"indicators", t.indicators}});
+            }
+            reply.respond(net::HttpResponse::json(200, {{"trades", rows}}));
+          },
+      });
+}
+
+}  // namespace
+
+caf::actor spawn_storage_actor(caf::event_based_actor& parent, StorageConfig config) {
+  return parent.spawn(storage_actor, std::move(config));
+}
+
+}  // namespace autotrader::trading_actors
