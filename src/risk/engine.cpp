@@ -47,7 +47,14 @@ std::optional<Decimal> fraction_of(const Decimal& amount, double fraction) {
   if (!f) {
     return std::nullopt;
   }
-  const auto product = core::multiply(amount, *f);
+  // An account's amounts may carry more digits than a notional needs (a paper fill at an
+  // 8-digit price for a 5-digit quantity has 13); their product with an 8-digit fraction would
+  // not fit. Amounts below 10^-8 of the quote change no order.
+  const auto rounded = core::round_to_scale(amount, fraction_scale, Rounding::down);
+  if (!rounded) {
+    return std::nullopt;
+  }
+  const auto product = core::multiply(*rounded, *f);
   if (!product) {
     return std::nullopt;
   }

@@ -74,6 +74,13 @@ const std::vector<Row>& rows() {
        "50000",
        "49000",
        "52000"},
+      {"an equity with 13 fraction digits (paper fills) still sizes",
+       [](Scenario& s) {
+         s.portfolio.equity = *core::Decimal::parse("10000.0000000000001");
+         s.portfolio.cash = *core::Decimal::parse("10000.0000000000001");
+       },
+       {},
+       "0.01"},
       {"confidence above 0.90 sizes x1.5",
        [](Scenario& s) { s.intent.confidence = 0.95; },
        {},
