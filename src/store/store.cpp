@@ -486,27 +486,48 @@ Expected<std::int64_t> Store::insert_trade(const TradeRow& row) {
   });
 }
 
+namespace {
+
+std::vector<TradeRow> read_trades(SQLite::Statement& q) {
+  std::vector<TradeRow> rows;
+  while (q.executeStep()) {
+    TradeRow row;
+    row.id = q.getColumn(0).getInt64();
+    row.timestamp = time_column(q.getColumn(1));
+    row.ticker = q.getColumn(2).getString();
+    row.action = q.getColumn(3).getString();
+    row.price = q.getColumn(4).getDouble();
+    row.quantity = q.getColumn(5).getDouble();
+    row.pnl = q.getColumn(6).getDouble();
+    row.hold_time = q.getColumn(7).getDouble();
+    row.indicators = json_column(q.getColumn(8));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
 Expected<std::vector<TradeRow>> Store::recent_trades(std::size_t limit) {
   return guarded<std::vector<TradeRow>>("store: read trades", [&] {
     SQLite::Statement q{*db_,
                         "SELECT id, timestamp, ticker, action, price, quantity, pnl, hold_time, "
                         "indicators FROM individual_trades ORDER BY id DESC LIMIT ?"};
     q.bind(1, limit_of(limit));
-    std::vector<TradeRow> rows;
-    while (q.executeStep()) {
-      TradeRow row;
-      row.id = q.getColumn(0).getInt64();
-      row.timestamp = time_column(q.getColumn(1));
-      row.ticker = q.getColumn(2).getString();
-      row.action = q.getColumn(3).getString();
-      row.price = q.getColumn(4).getDouble();
-      row.quantity = q.getColumn(5).getDouble();
-      row.pnl = q.getColumn(6).getDouble();
-      row.hold_time = q.getColumn(7).getDouble();
-      row.indicators = json_column(q.getColumn(8));
-      rows.push_back(std::move(row));
-    }
-    return rows;
+    return read_trades(q);
+  });
+}
+
+Expected<std::vector<TradeRow>> Store::trades_between(TimePoint from, TimePoint to) {
+  return guarded<std::vector<TradeRow>>("store: read trades", [&] {
+    // Timestamps are fixed-width RFC 3339 UTC text, so text order is time order.
+    SQLite::Statement q{*db_,
+                        "SELECT id, timestamp, ticker, action, price, quantity, pnl, hold_time, "
+                        "indicators FROM individual_trades WHERE timestamp >= ? AND timestamp < ? "
+                        "ORDER BY id"};
+    q.bind(1, format_timestamp(from));
+    q.bind(2, format_timestamp(to));
+    return read_trades(q);
   });
 }
 

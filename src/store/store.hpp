@@ -82,6 +82,8 @@ class Store {
   // classic analytics
   Expected<std::int64_t> insert_trade(const TradeRow& row);
   Expected<std::vector<TradeRow>> recent_trades(std::size_t limit);  // newest first
+  // The trades with from <= timestamp < to, oldest first (a day's, for daily_performance).
+  Expected<std::vector<TradeRow>> trades_between(TimePoint from, TimePoint to);
   [[nodiscard]] Status upsert_daily_performance(const DailyPerformanceRow& row);
   Expected<std::optional<DailyPerformanceRow>> daily_performance(const std::string& date);
 

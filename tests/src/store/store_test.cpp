@@ -357,6 +357,24 @@ TEST_F(StoreDb, ParameterHistoryNewestFirst) {
   EXPECT_EQ((*history)[1].parameters["min_confidence"], 0.61);
 }
 
+TEST_F(StoreDb, TradesBetweenSelectsOneDayOldestFirst) {
+  auto store = open(options());
+  ASSERT_TRUE(store);
+  for (const char* time : {"2026-11-20T23:59:59.999Z", "2026-11-21T00:00:00Z",
+                           "2026-11-21T12:00:00Z", "2026-11-22T00:00:00Z"}) {
+    TradeRow t;
+    t.timestamp = at(time);
+    t.ticker = time;
+    t.action = "SELL";
+    ASSERT_TRUE(store->insert_trade(t));
+  }
+  const auto day = store->trades_between(at("2026-11-21T00:00:00Z"), at("2026-11-22T00:00:00Z"));
+  ASSERT_TRUE(day) << day.error().message;
+  ASSERT_EQ(day->size(), 2u);
+  EXPECT_EQ((*day)[0].ticker, "2026-11-21T00:00:00Z");
+  EXPECT_EQ((*day)[1].ticker, "2026-11-21T12:00:00Z");
+}
+
 TEST_F(StoreDb, ClassicTradesAndDailyPerformanceRoundTrip) {
   auto store = open(options());
   ASSERT_TRUE(store);
