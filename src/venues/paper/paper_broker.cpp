@@ -1,5 +1,6 @@
 #include "venues/paper/paper_broker.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -72,12 +73,10 @@ PaperBroker::PaperBroker(PaperBrokerOptions options, const core::Clock& clock,
     const auto symbol = position.symbol;
     positions_[symbol] = std::move(position);
   }
+  // In placement order, so the restored indexes are the ones the broker had.
   for (auto& order : state.orders) {
     if (orders_.count(order.client_order_id) != 0) continue;
-    if (is_terminal(order.status)) ++finished_orders_;
-    placement_order_.push_back(order.client_order_id);
-    const auto id = order.client_order_id;
-    orders_.emplace(id, std::move(order));
+    keep(std::move(order));
   }
   for (auto& [symbol, price] : state.last_prices) last_prices_[symbol] = price;
   trim_history();
@@ -122,8 +121,11 @@ std::optional<Decimal> PaperBroker::estimated_buy_cost(const Order& order) const
 
 Decimal PaperBroker::reserved_for_sells(const core::Symbol& symbol) const {
   Decimal reserved;
-  for (const auto& [id, order] : orders_) {
-    if (order.symbol != symbol || order.side != Side::sell || is_terminal(order.status)) continue;
+  const auto open = open_by_symbol_.find(symbol);
+  if (open == open_by_symbol_.end()) return reserved;
+  for (const auto& id : open->second) {
+    const Order& order = orders_.find(id)->second.order;
+    if (order.side != Side::sell) continue;
     // Cannot overflow: every open SELL fits within the position, which is a Decimal.
     reserved = core::add(reserved, *core::subtract(order.quantity, order.filled_quantity))
                    .value_or(reserved);
@@ -175,9 +177,10 @@ VenueEvents PaperBroker::place(const OrderRequest& request) {
       probe.symbol = request.symbol;
       probe.quantity = request.quantity;
       auto needed = estimated_buy_cost(probe);
-      for (const auto& [id, order] : orders_) {
+      for (const auto& [sequence, id] : open_) {
         if (!needed) break;
-        if (order.side != Side::buy || is_terminal(order.status)) continue;
+        const Order& order = orders_.find(id)->second.order;
+        if (order.side != Side::buy) continue;
         const auto other = estimated_buy_cost(order);
         needed = other ? core::add(*needed, *other) : std::nullopt;
       }
@@ -214,9 +217,8 @@ VenueEvents PaperBroker::place(const OrderRequest& request) {
   order.quantity = request.quantity;
   if (request.side == Side::buy) order.protection = request.protection;
   order.created_ms = order.updated_ms = now_ms();
-  placement_order_.push_back(order.client_order_id);
   events.push_back(OrderAccepted{order});
-  orders_.emplace(order.client_order_id, std::move(order));
+  keep(std::move(order));
   return events;
 }
 
@@ -230,7 +232,7 @@ VenueEvents PaperBroker::cancel(std::string_view client_order_id) {
                                    "no order with this client order id"});
     return events;
   }
-  Order& order = it->second;
+  Order& order = it->second.order;
   if (is_terminal(order.status)) {
     events.push_back(OrderRejected{order.client_order_id, order.symbol,
                                    RejectReason::order_not_open,
@@ -256,10 +258,36 @@ Decimal PaperBroker::fill_quantity(const Order& order) const {
   return *step;
 }
 
+std::vector<std::string> PaperBroker::open_ids(const core::Symbol& symbol) const {
+  const auto open = open_by_symbol_.find(symbol);
+  if (open == open_by_symbol_.end()) return {};
+  return open->second;
+}
+
+Order& PaperBroker::keep(Order order) {
+  assert(orders_.count(order.client_order_id) == 0);
+  const auto sequence = next_sequence_++;
+  const std::string id = order.client_order_id;
+  if (is_terminal(order.status)) {
+    finished_.emplace(sequence, id);
+  } else {
+    open_.emplace(sequence, id);
+    open_by_symbol_[order.symbol].push_back(id);
+  }
+  return orders_.emplace(id, Kept{std::move(order), sequence}).first->second.order;
+}
+
 void PaperBroker::end_order(Order& order, OrderStatus status, core::TimestampMs time) {
+  assert(!is_terminal(order.status));
   order.status = status;
   order.updated_ms = time;
-  ++finished_orders_;
+  const auto sequence = orders_.find(order.client_order_id)->second.sequence;
+  open_.erase(sequence);
+  finished_.emplace(sequence, order.client_order_id);
+  const auto open = open_by_symbol_.find(order.symbol);
+  auto& ids = open->second;
+  ids.erase(std::find(ids.begin(), ids.end(), order.client_order_id));
+  if (ids.empty()) open_by_symbol_.erase(open);
 }
 
 void PaperBroker::fill_order(Order& order, const Decimal& market, core::TimestampMs time,
@@ -388,9 +416,9 @@ void PaperBroker::check_protection(const core::Symbol& symbol, const Decimal& ma
   }
 
   // Open SELLs of this symbol would find no position once the exit has sold it.
-  for (const auto& id : placement_order_) {
-    Order& order = orders_.at(id);
-    if (order.symbol != symbol || order.side != Side::sell || is_terminal(order.status)) continue;
+  for (const auto& id : open_ids(symbol)) {
+    Order& order = orders_.find(id)->second.order;
+    if (order.side != Side::sell) continue;
     events.push_back(OrderCancelled{order.client_order_id, order.symbol,
                                     CancelReason::position_closed, order.filled_quantity, time});
     end_order(order, OrderStatus::cancelled, time);
@@ -413,8 +441,7 @@ void PaperBroker::check_protection(const core::Symbol& symbol, const Decimal& ma
   exit.quantity = position.quantity;
   exit.created_ms = exit.updated_ms = time;
   events.push_back(ProtectiveExit{exit.client_order_id, symbol, kind, trigger, market, time});
-  placement_order_.push_back(exit.client_order_id);
-  Order& stored = orders_.emplace(exit.client_order_id, std::move(exit)).first->second;
+  Order& stored = keep(std::move(exit));
   fill_order(stored, market, time, events);
   // A partial-fill setting does not apply to protective exits: they sell the whole position.
   while (!is_terminal(stored.status)) fill_order(stored, market, time, events);
@@ -428,44 +455,32 @@ VenueEvents PaperBroker::on_price(const core::Symbol& symbol, const Decimal& pri
     return events;
   }
   check_protection(symbol, price, time, events);
-  // Ids first: a fill never adds orders, but iterating ids keeps placement order stable.
-  const std::vector<std::string> ids{placement_order_.begin(), placement_order_.end()};
-  for (const auto& id : ids) {
-    Order& order = orders_.at(id);
-    if (order.symbol != symbol || is_terminal(order.status)) continue;
-    fill_order(order, price, time, events);
-  }
+  // A copy of the ids: a fill that ends its order takes it out of the index (and ends no other).
+  for (const auto& id : open_ids(symbol))
+    fill_order(orders_.find(id)->second.order, price, time, events);
   last_prices_[symbol] = price;
   trim_history();
   return events;
 }
 
+// The oldest placed of the finished orders go first, whatever open orders are older.
 void PaperBroker::trim_history() {
-  auto it = placement_order_.begin();
-  while (finished_orders_ > options_.max_order_history && it != placement_order_.end()) {
-    const auto order = orders_.find(*it);
-    if (order != orders_.end() && is_terminal(order->second.status)) {
-      orders_.erase(order);
-      --finished_orders_;
-      it = placement_order_.erase(it);
-    } else {
-      ++it;
-    }
+  while (finished_.size() > options_.max_order_history) {
+    const auto oldest = finished_.begin();
+    orders_.erase(orders_.find(oldest->second));
+    finished_.erase(oldest);
   }
 }
 
 std::optional<Order> PaperBroker::order(std::string_view client_order_id) const {
   const auto it = orders_.find(client_order_id);
   if (it == orders_.end()) return std::nullopt;
-  return it->second;
+  return it->second.order;
 }
 
 std::vector<Order> PaperBroker::open_orders() const {
   std::vector<Order> open;
-  for (const auto& id : placement_order_) {
-    const Order& order = orders_.at(id);
-    if (!is_terminal(order.status)) open.push_back(order);
-  }
+  for (const auto& [sequence, id] : open_) open.push_back(orders_.find(id)->second.order);
   return open;
 }
 
@@ -513,7 +528,15 @@ PaperBrokerState PaperBroker::state() const {
   PaperBrokerState state;
   state.quote_balance = quote_balance_;
   state.positions = positions();
-  for (const auto& id : placement_order_) state.orders.push_back(orders_.at(id));
+  // Open and finished merged back into placement order.
+  auto open = open_.begin();
+  auto finished = finished_.begin();
+  while (open != open_.end() || finished != finished_.end()) {
+    const bool take_open =
+        finished == finished_.end() || (open != open_.end() && open->first < finished->first);
+    const auto& id = take_open ? (open++)->second : (finished++)->second;
+    state.orders.push_back(orders_.find(id)->second.order);
+  }
   for (const auto& [symbol, price] : last_prices_) state.last_prices.emplace_back(symbol, price);
   state.next_trade_id = next_trade_id_;
   return state;

@@ -9,7 +9,6 @@
 // open orders and protective exits. Not thread-safe: one owner.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -102,11 +101,22 @@ class PaperBroker final : public Venue {
     core::Decimal fee;
   };
 
+  // An order and its place in the placement order (a number that only grows).
+  struct Kept {
+    Order order;
+    std::uint64_t sequence = 0;
+  };
+
   std::optional<Priced> price_fill(Side side, const core::Decimal& market,
                                    const core::Decimal& quantity) const;
   std::optional<core::Decimal> estimated_buy_cost(const Order& order) const;
   core::Decimal reserved_for_sells(const core::Symbol& symbol) const;
   core::Decimal fill_quantity(const Order& order) const;
+  // Ids of the symbol's open orders, oldest first (a copy: filling or cancelling them changes
+  // the index).
+  std::vector<std::string> open_ids(const core::Symbol& symbol) const;
+  // Stores a new order (the id must be unknown) as the newest and indexes it.
+  Order& keep(Order order);
   void fill_order(Order& order, const core::Decimal& market, core::TimestampMs time,
                   VenueEvents& events);
   void check_protection(const core::Symbol& symbol, const core::Decimal& market,
@@ -119,9 +129,15 @@ class PaperBroker final : public Venue {
   const core::Clock& clock_;
   core::Decimal quote_balance_;
   std::map<core::Symbol, Position> positions_;
-  std::map<std::string, Order, std::less<>> orders_;
-  std::deque<std::string> placement_order_;  // ids of orders_, oldest first
-  std::size_t finished_orders_ = 0;
+  // Every kept order, open or finished. The three indexes below hold each of its ids exactly
+  // once (open_ and open_by_symbol_ while it is open, finished_ once it has ended), so that a
+  // price update, a placement and trimming cost the open orders and log(kept orders), never a
+  // walk over the finished history.
+  std::map<std::string, Kept, std::less<>> orders_;
+  std::map<std::uint64_t, std::string> open_;      // by placement sequence
+  std::map<std::uint64_t, std::string> finished_;  // by placement sequence: trimmed oldest first
+  std::map<core::Symbol, std::vector<std::string>> open_by_symbol_;  // oldest first; no empties
+  std::uint64_t next_sequence_ = 0;
   std::map<core::Symbol, core::Decimal> last_prices_;
   std::int64_t next_trade_id_ = 1;
   std::uint64_t ignored_prices_ = 0;
