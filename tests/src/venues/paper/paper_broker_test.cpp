@@ -431,5 +431,149 @@ TEST_F(PaperBrokerTest, BadInputIsRejectedNeverCrashes) {
   EXPECT_EQ(big.order("at-d5-en")->status, OrderStatus::cancelled);
 }
 
+// One line per event with every field a result depends on, so that two runs compare as text.
+std::string describe(const VenueEvents& events) {
+  std::string out;
+  for (const auto& event : events) {
+    if (const auto* e = std::get_if<OrderAccepted>(&event)) {
+      out += "accepted " + e->order.client_order_id + " " + e->order.quantity.to_string();
+    } else if (const auto* e = std::get_if<Fill>(&event)) {
+      out += "fill " + e->client_order_id + " #" + std::to_string(e->trade_id) + " " +
+             to_string(e->side) + " " + e->quantity.to_string() + " @ " + e->price.to_string() +
+             " fee " + e->fee.to_string() + " left " + e->remaining_quantity.to_string() + " pnl " +
+             e->realized_pnl.to_string();
+    } else if (const auto* e = std::get_if<OrderRejected>(&event)) {
+      out += "rejected " + e->client_order_id + " " + to_string(e->reason) + ": " + e->message;
+    } else if (const auto* e = std::get_if<OrderCancelled>(&event)) {
+      out += "cancelled " + e->client_order_id + " " + to_string(e->reason) + " after " +
+             e->filled_quantity.to_string();
+    } else if (const auto* e = std::get_if<ProtectiveExit>(&event)) {
+      out += "exit " + e->client_order_id + " " + to_string(e->kind) + " at " +
+             e->market_price.to_string();
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The account as text: balances (with what open SELLs lock), positions and open orders.
+std::string describe_account(const PaperBroker& broker) {
+  std::string out;
+  for (const auto& b : broker.balances())
+    out += b.asset + " " + b.free.to_string() + " locked " + b.locked.to_string() + "\n";
+  for (const auto& p : broker.positions())
+    out += "position " + p.symbol.str() + " " + p.quantity.to_string() + " @ " +
+           p.average_entry_price.to_string() + " by " + p.decision_id + "\n";
+  for (const auto& o : broker.open_orders())
+    out += "open " + o.client_order_id + " " + o.filled_quantity.to_string() + "\n";
+  return out;
+}
+
+// Fills in placement order across symbols, the balance check over the open BUYs, the SELL
+// reservation, a stop-loss that cancels an open SELL, a take-profit, and an order placed long
+// before (at-old-en, SOLUSDT) filling last.
+std::string trade(PaperBroker& broker) {
+  const auto btc = S("BTCUSDT");
+  const auto eth = S("ETHUSDT");
+  std::string out;
+  out += describe(broker.place(buy("e1", "10")));
+  out += describe(broker.place(buy("e2", "20", "45", "60", "ETHUSDT")));
+  out += describe(broker.place(buy("e3", "5")));
+  out += describe(broker.on_price(eth, D("50"), 1));
+  out += describe(broker.on_price(btc, D("100"), 2));  // e1 then e3
+  out += describe(broker.place(sell("x1", "4")));
+  out += describe(broker.place(sell("x2", "12")));    // 15 held, 4 reserved: no_position
+  out += describe(broker.place(buy("e4", "100")));    // more than the balance
+  out += describe(broker.place(buy("e5", "30")));     // fits
+  out += describe(broker.place(buy("e6", "50")));     // fits only without e5: rejected
+  out += describe(broker.on_price(btc, D("94"), 3));  // stop: x1 cancelled, exit, e5 fills
+  out += describe(broker.on_price(eth, D("61"), 4));  // take-profit
+  out += describe(broker.on_price(btc, D("93"), 5));  // e5's stop
+  out += describe(broker.on_price(S("SOLUSDT"), D("10"), 6));
+  return out + describe_account(broker);
+}
+
+TEST_F(PaperBrokerTest, TenThousandFinishedOrdersChangeNoResult) {
+  PaperBroker fresh{options_, clock_};
+  PaperBroker busy{options_, clock_};
+  for (auto* broker : {&fresh, &busy}) {
+    ASSERT_FALSE(
+        all_of<OrderAccepted>(broker->place(buy("old", "1", "5", "20", "SOLUSDT"))).empty());
+  }
+  // 10,050 finished orders on the symbols the scenario trades, after the open one.
+  for (int i = 0; i < 10'050; ++i) {
+    const auto request =
+        buy("h" + std::to_string(i), "1", "95", "120", i % 2 == 0 ? "BTCUSDT" : "ETHUSDT");
+    ASSERT_FALSE(all_of<OrderAccepted>(busy.place(request)).empty());
+    ASSERT_FALSE(all_of<OrderCancelled>(busy.cancel(request.client_order_id)).empty());
+  }
+  // The oldest finished ones are forgotten, the open one older than all of them is kept.
+  EXPECT_FALSE(busy.order("at-h49-en"));
+  EXPECT_TRUE(busy.order("at-h50-en"));
+  EXPECT_EQ(busy.order("at-old-en")->status, OrderStatus::open);
+  EXPECT_EQ(busy.state().orders.size(), 10'001u);
+  EXPECT_EQ(only<OrderRejected>(busy.place(buy("h10049", "1"))).reason,
+            RejectReason::duplicate_client_order_id);
+
+  const auto expected = trade(fresh);
+  EXPECT_EQ(trade(busy), expected);
+  // The scenario did what it says, so that the comparison means something.
+  EXPECT_NE(expected.find("fill at-e1-en #2"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("fill at-e3-en #3"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("rejected at-x2-ex no_position"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("rejected at-e6-en insufficient_balance"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("cancelled at-x1-ex position_closed"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("exit at-e3-sl stop_loss"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("exit at-e2-tp take_profit"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("exit at-e5-sl stop_loss"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("fill at-old-en"), std::string::npos) << expected;
+  EXPECT_EQ(busy.open_orders().size(), 0u);
+  // 10,050 + the scenario's finished orders, but only the newest 10,000 are kept.
+  EXPECT_EQ(busy.state().orders.size(), 10'000u);
+}
+
+TEST_F(PaperBrokerTest, RestartRebuildsTheOpenOrdersSoTheyStillFillAndExit) {
+  PaperBroker broker{options_, clock_};
+  broker.place(buy("a1", "2"));
+  broker.on_price(btc_, D("100"), 1);  // a position protected at 95 / 120
+  broker.place(buy("c1", "1"));
+  broker.cancel("at-c1-en");  // finished, between open orders
+  broker.place(buy("a2", "1", "45", "60", "ETHUSDT"));
+  broker.place(sell("s1", "0.5"));
+  broker.place(buy("a3", "1"));
+  broker.place(buy("a4", "3", "45", "60", "ETHUSDT"));
+
+  PaperBroker restarted{options_, clock_, broker.state()};
+  EXPECT_EQ(describe_account(restarted), describe_account(broker));
+  ASSERT_EQ(restarted.open_orders().size(), 4u);
+  EXPECT_EQ(restarted.open_orders()[1].client_order_id, "at-s1-ex");  // in placement order
+  // The restarted broker answers every later input as the original does.
+  for (auto* b : {&broker, &restarted}) {
+    SCOPED_TRACE(b == &broker ? "original" : "restarted");
+    const auto eth = describe(b->on_price(S("ETHUSDT"), D("50"), 2));
+    EXPECT_EQ(eth.find("fill at-a2-en #2"), 0u) << eth;  // a2 then a4
+    EXPECT_NE(eth.find("fill at-a4-en #3"), std::string::npos) << eth;
+    EXPECT_EQ(b->balances()[1].locked, D("0.5"));  // BTC: the open SELL's reservation
+    const auto btc = describe(b->on_price(btc_, D("90"), 3));
+    EXPECT_EQ(btc.find("cancelled at-s1-ex position_closed"), 0u) << btc;
+    EXPECT_NE(btc.find("exit at-a1-sl"), std::string::npos) << btc;
+    EXPECT_NE(btc.find("fill at-a3-en"), std::string::npos) << btc;  // after the exit
+    EXPECT_TRUE(b->open_orders().empty());
+  }
+  EXPECT_EQ(describe_account(restarted), describe_account(broker));
+
+  // A restart with a shorter history keeps the open orders and the newest finished ones.
+  auto o = options_;
+  o.max_order_history = 2;
+  ASSERT_FALSE(all_of<OrderAccepted>(broker.place(buy("b1", "1", "80", "110"))).empty());
+  PaperBroker short_history{o, clock_, broker.state()};
+  EXPECT_EQ(short_history.state().orders.size(), 3u);
+  EXPECT_EQ(short_history.open_orders().size(), 1u);
+  EXPECT_TRUE(short_history.order("at-a1-sl"));
+  EXPECT_FALSE(short_history.order("at-a1-en"));
+  EXPECT_NE(describe(short_history.on_price(btc_, D("100"), 4)).find("fill at-b1-en"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace autotrader::paper
