@@ -318,13 +318,8 @@ class Desk {
   void sync_account() {
     risk::PortfolioView view;
     view.cash = broker_.quote_balance();
+    // Unrounded, as actors/trading/executor_actor.cpp hands it over: risk rounds amounts itself.
     view.equity = broker_.equity().value_or(view.cash);
-    // Workaround: the broker's equity carries up to 16 fraction digits (quantity x price) and
-    // risk's fraction_of (equity x an 8-digit fraction) then needs more than Decimal's 18, so
-    // every entry is refused "invalid_order: the order's notional does not fit a decimal" while
-    // any position is open. actors/trading/executor_actor.cpp hands the equity over unrounded,
-    // so the daemon has the same problem; rounded here to 8 digits until risk handles it.
-    view.equity = core::round_to_scale(view.equity, 8, core::Rounding::down).value_or(view.equity);
     auto positions = broker_.positions();
     for (const auto& p : positions)
       view.positions.push_back(
