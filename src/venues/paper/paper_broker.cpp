@@ -425,15 +425,16 @@ void PaperBroker::check_protection(const core::Symbol& symbol, const Decimal& ma
   }
 
   // The exit is an order like any other, so it is queryable and its id is never reused.
+  const auto purpose =
+      kind == ProtectiveKind::stop_loss ? OrderPurpose::stop_loss : OrderPurpose::take_profit;
   Order exit;
-  exit.client_order_id = make_client_order_id(
-      position.decision_id,
-      kind == ProtectiveKind::stop_loss ? OrderPurpose::stop_loss : OrderPurpose::take_profit);
-  if (orders_.count(exit.client_order_id) != 0) {
-    // Only when a decision id was reused: keep both orders apart with the trade number.
-    exit.client_order_id = make_client_order_id(
-        position.decision_id + "#" + std::to_string(next_trade_id_),
-        kind == ProtectiveKind::stop_loss ? OrderPurpose::stop_loss : OrderPurpose::take_profit);
+  std::string key = position.decision_id;
+  exit.client_order_id = make_client_order_id(key, purpose);
+  // Only when a decision id was reused: keep the orders apart with the trade number (again, in
+  // the odd case that a decision id "<id>#<trade number>" took that one already).
+  while (orders_.count(exit.client_order_id) != 0) {
+    key += "#" + std::to_string(next_trade_id_);
+    exit.client_order_id = make_client_order_id(key, purpose);
   }
   exit.decision_id = position.decision_id;
   exit.symbol = symbol;

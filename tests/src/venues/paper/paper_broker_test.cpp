@@ -575,5 +575,37 @@ TEST_F(PaperBrokerTest, RestartRebuildsTheOpenOrdersSoTheyStillFillAndExit) {
             std::string::npos);
 }
 
+TEST_F(PaperBrokerTest, AnExitNeverTakesTheIdOfAnOrderTheBrokerKeeps) {
+  // Decision "d" exits twice; its fallback id make("d#6", sl) is taken by decision "d#6"'s exit.
+  auto entry = [&](const std::string& decision, const std::string& id) {
+    auto r = buy(decision, "1");
+    r.client_order_id = id;
+    ASSERT_FALSE(all_of<OrderAccepted>(broker_.place(r)).empty());
+  };
+  broker_.on_price(btc_, D("100"), 1);
+  entry("d", "e1");
+  broker_.on_price(btc_, D("100"), 2);  // trade 1
+  broker_.on_price(btc_, D("94"), 3);   // exit at-d-sl, trade 2
+  broker_.on_price(btc_, D("100"), 4);
+  entry("d#6", "e2");
+  broker_.on_price(btc_, D("100"), 5);  // trade 3
+  broker_.on_price(btc_, D("94"), 6);   // exit make("d#6", sl), trade 4
+  broker_.on_price(btc_, D("100"), 7);
+  entry("d", "e3");
+  broker_.on_price(btc_, D("100"), 8);  // trade 5: the next exit is trade 6
+  const auto taken = make_client_order_id("d#6", OrderPurpose::stop_loss);
+  ASSERT_EQ(broker_.order(taken)->decision_id, "d#6");
+
+  const auto events = broker_.on_price(btc_, D("94"), 9);
+  const auto exit = all_of<ProtectiveExit>(events);
+  ASSERT_EQ(exit.size(), 1u);
+  EXPECT_NE(exit[0].client_order_id, "at-d-sl");
+  EXPECT_NE(exit[0].client_order_id, taken);
+  EXPECT_EQ(broker_.order(exit[0].client_order_id)->status, OrderStatus::filled);
+  EXPECT_EQ(broker_.order(taken)->decision_id, "d#6");  // untouched
+  EXPECT_EQ(broker_.order(taken)->updated_ms, 6);
+  EXPECT_FALSE(broker_.position(btc_));
+}
+
 }  // namespace
 }  // namespace autotrader::paper
