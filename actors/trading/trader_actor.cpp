@@ -318,8 +318,8 @@ caf::behavior ready_behavior(Self* self) {
             for (const auto& closed : update.closed) {
               st.risk->on_trade_closed(closed.realized_pnl);
               if (auto* log = log_of(self)) {
-                log->info("trade closed: {} P&L {} after {:.0f} s", closed.symbol.view(),
-                          closed.realized_pnl.to_string(), closed.hold_seconds);
+                log->info("trade closed: {} P&L {:.2f} after {:.0f} s", closed.symbol.view(),
+                          closed.realized_pnl.to_double(), closed.hold_seconds);
               }
             }
             after_change(self);
