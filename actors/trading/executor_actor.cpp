@@ -8,6 +8,7 @@
 
 #include "actors/feed/protocol.hpp"
 #include "actors/trading/protocol.hpp"
+#include "actors/trading/state_loading.hpp"
 #include "actors/trading/trading_shared.hpp"
 #include "core/fault.hpp"
 #include "supervision/supervisor.hpp"
@@ -18,7 +19,6 @@ namespace autotrader::trading_actors {
 namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
-using exec_load_atom = caf::atom_constant<caf::atom("ex_load")>;
 
 struct ExecutorState {
   ExecutorConfig config;
@@ -27,7 +27,7 @@ struct ExecutorState {
   std::map<std::string, nlohmann::json> contexts;
   // Realized P&L of exit orders still filling, for the trade outcome when they complete.
   std::map<std::string, core::Decimal> exit_pnl;
-  std::uint64_t load_attempts = 0;
+  StateLoading loading;
   static inline const char* name = "executor";
 };
 
@@ -261,69 +261,53 @@ std::map<core::Symbol, paper::Position> positions_of(const paper::PaperBroker& b
 
 caf::behavior ready_behavior(Self* self);
 
-// Asks the storage actor for the broker's state; retries until it answers.
+// The paper account as the storage actor kept it, or a new one.
+void start_account(Self* self, const StateDoc& doc);
+
 void load(Self* self) {
+  request_state(self, self->state.loading,
+                [self](const StateDoc& doc) { start_account(self, doc); });
+}
+
+void start_account(Self* self, const StateDoc& doc) {
   auto& st = self->state;
-  ++st.load_attempts;
-  auto storage = st.config.shared->storage.get();
-  if (!storage) {
-    self->delayed_send(self, retry_delay(st.load_attempts, st.config.load_retry),
-                       exec_load_atom::value);
-    return;
+  const auto it = doc.value.find("executor");
+  if (it == doc.value.end() || it->is_null()) {
+    st.broker = std::make_unique<paper::PaperBroker>(st.config.broker, *st.config.clock);
+    if (auto* log = log_of(self)) {
+      log->info("executor: new paper account with {} {}",
+                st.config.broker.initial_balance.to_string(), st.config.broker.quote_asset);
+    }
+  } else {
+    std::string error;
+    auto state = paper::state_from_json(*it, error);
+    if (!state) {
+      // Never invent balances over a damaged record: stay down and say why.
+      if (auto* log = log_of(self)) {
+        log->critical(
+            "executor: the stored paper account is unreadable ({}); not "
+            "trading until it is repaired or removed",
+            error);
+      }
+      self->quit(
+          caf::make_error(caf::sec::runtime_error, "stored paper account unreadable: " + error));
+      return;
+    }
+    st.broker =
+        std::make_unique<paper::PaperBroker>(st.config.broker, *st.config.clock, std::move(*state));
+    if (auto* log = log_of(self)) {
+      log->info("executor: paper account restored: {} {} and {} position(s)",
+                st.broker->quote_balance().to_string(), st.config.broker.quote_asset,
+                st.broker->positions().size());
+    }
   }
-  self->request(storage, st.config.storage_timeout, store_load_atom::value)
-      .then(
-          [self](const StateDoc& doc) {
-            auto& st = self->state;
-            const auto it = doc.value.find("executor");
-            if (it == doc.value.end() || it->is_null()) {
-              st.broker = std::make_unique<paper::PaperBroker>(st.config.broker, *st.config.clock);
-              if (auto* log = log_of(self)) {
-                log->info("executor: new paper account with {} {}",
-                          st.config.broker.initial_balance.to_string(),
-                          st.config.broker.quote_asset);
-              }
-            } else {
-              std::string error;
-              auto state = paper::state_from_json(*it, error);
-              if (!state) {
-                // Never invent balances over a damaged record: stay down and say why.
-                if (auto* log = log_of(self)) {
-                  log->critical(
-                      "executor: the stored paper account is unreadable ({}); not "
-                      "trading until it is repaired or removed",
-                      error);
-                }
-                self->quit(caf::make_error(caf::sec::runtime_error,
-                                           "stored paper account unreadable: " + error));
-                return;
-              }
-              st.broker = std::make_unique<paper::PaperBroker>(st.config.broker, *st.config.clock,
-                                                               std::move(*state));
-              if (auto* log = log_of(self)) {
-                log->info("executor: paper account restored: {} {} and {} position(s)",
-                          st.broker->quote_balance().to_string(), st.config.broker.quote_asset,
-                          st.broker->positions().size());
-              }
-            }
-            st.config.shared->executor.set(caf::actor_cast<caf::actor>(self));
-            st.config.shared->publish_account(
-                account_json(*st.broker, st.config.broker.quote_asset));
-            if (auto trader = st.config.shared->trader.get()) {
-              self->send(trader, exec_account_atom::value, account_of(*st.broker));
-            }
-            self->set_default_handler(caf::print_and_drop);
-            self->become(ready_behavior(self));
-          },
-          [self](const caf::error& error) {
-            auto& st = self->state;
-            if (auto* log = log_of(self); log && st.load_attempts % 10 == 1) {
-              log->warn("executor: cannot load the paper account yet ({}); retrying",
-                        to_string(error));
-            }
-            self->delayed_send(self, retry_delay(st.load_attempts, st.config.load_retry),
-                               exec_load_atom::value);
-          });
+  st.config.shared->executor.set(caf::actor_cast<caf::actor>(self));
+  st.config.shared->publish_account(account_json(*st.broker, st.config.broker.quote_asset));
+  if (auto trader = st.config.shared->trader.get()) {
+    self->send(trader, exec_account_atom::value, account_of(*st.broker));
+  }
+  self->set_default_handler(caf::print_and_drop);
+  self->become(ready_behavior(self));
 }
 
 caf::behavior ready_behavior(Self* self) {
@@ -356,7 +340,7 @@ caf::behavior ready_behavior(Self* self) {
                 },
                 [](const feed::CandleClosed&) {},
                 [](const feed::DataStale&) {},
-                [](exec_load_atom) {},
+                [](load_state_atom) {},
             });
 }
 
@@ -369,14 +353,11 @@ caf::behavior executor_actor(Self* self, ExecutorConfig config) {
   st.config.feeds->subscribe(st.config.feed_venue, caf::actor_cast<caf::actor>(self));
   // Orders wait in the mailbox until the account has loaded; prices meanwhile are dropped (the
   // next one comes with the next candle).
+  st.loading = {st.config.shared, st.config.storage_timeout, st.config.load_retry,
+                st.config.log,    "the paper account",       0};
   self->set_default_handler(caf::skip);
   load(self);
-  return supervision::supervised(self, caf::behavior{
-                                           [self](exec_load_atom) { load(self); },
-                                           [](const feed::SnapshotUpdate&) {},
-                                           [](const feed::CandleClosed&) {},
-                                           [](const feed::DataStale&) {},
-                                       });
+  return loading_behavior(self, [self] { load(self); });
 }
 
 }  // namespace

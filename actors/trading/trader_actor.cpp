@@ -8,6 +8,7 @@
 #include "actors/feed/protocol.hpp"
 #include "actors/llm/protocol.hpp"
 #include "actors/trading/protocol.hpp"
+#include "actors/trading/state_loading.hpp"
 #include "actors/trading/trading_shared.hpp"
 #include "core/fault.hpp"
 #include "risk/engine.hpp"
@@ -18,7 +19,6 @@ namespace autotrader::trading_actors {
 namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
-using trader_load_atom = caf::atom_constant<caf::atom("tr_load")>;
 
 struct TraderState {
   TraderConfig config;
@@ -30,7 +30,7 @@ struct TraderState {
   // The market data of each decision about to be executed, for its trade rows.
   std::map<std::string, nlohmann::json> contexts;
   trading::LoopStatus counted;  // the counters already turned into metrics
-  std::uint64_t load_attempts = 0;
+  StateLoading loading;
   static inline const char* name = "trader";
 };
 
@@ -361,7 +361,7 @@ caf::behavior ready_behavior(Self* self) {
             st.loop->set_autonomous(enabled);
             after_change(self);
           },
-          [](trader_load_atom) {},
+          [](load_state_atom) {},
       });
 }
 
@@ -411,27 +411,8 @@ void start_trading(Self* self, const StateDoc& doc) {
 }
 
 void load(Self* self) {
-  auto& st = self->state;
-  ++st.load_attempts;
-  auto storage = st.config.shared->storage.get();
-  if (!storage) {
-    self->delayed_send(self, retry_delay(st.load_attempts, st.config.load_retry),
-                       trader_load_atom::value);
-    return;
-  }
-  self->request(storage, st.config.storage_timeout, store_load_atom::value)
-      .then([self](const StateDoc& doc) { start_trading(self, doc); },
-            [self](const caf::error& error) {
-              auto& st = self->state;
-              if (auto* log = log_of(self); log && st.load_attempts % 10 == 1) {
-                log->warn(
-                    "trader: cannot load the risk state yet ({}); no decisions until it "
-                    "loads",
-                    to_string(error));
-              }
-              self->delayed_send(self, retry_delay(st.load_attempts, st.config.load_retry),
-                                 trader_load_atom::value);
-            });
+  request_state(self, self->state.loading,
+                [self](const StateDoc& doc) { start_trading(self, doc); });
 }
 
 caf::behavior trader_actor(Self* self, TraderConfig config) {
@@ -447,14 +428,15 @@ caf::behavior trader_actor(Self* self, TraderConfig config) {
   st.config.feeds->subscribe(st.config.feed_venue, caf::actor_cast<caf::actor>(self));
   // Account updates and operator commands wait in the mailbox until the state has loaded;
   // candles meanwhile start no decision.
+  st.loading = {st.config.shared,
+                st.config.storage_timeout,
+                st.config.load_retry,
+                st.config.log,
+                "the risk state (no decisions until it loads)",
+                0};
   self->set_default_handler(caf::skip);
   load(self);
-  return supervision::supervised(self, caf::behavior{
-                                           [self](trader_load_atom) { load(self); },
-                                           [](const feed::SnapshotUpdate&) {},
-                                           [](const feed::CandleClosed&) {},
-                                           [](const feed::DataStale&) {},
-                                       });
+  return loading_behavior(self, [self] { load(self); });
 }
 
 }  // namespace
