@@ -265,6 +265,30 @@ Status AuditWriter::write_line(const std::string& line) {
   return errno_error("audit: append to", path, error_number);
 }
 
+Status AuditWriter::probe() const {
+  std::lock_guard lock{mutex_};
+  if (failed_ || fd_ < 0) {
+    return make_error(errc::writer_failed, failure_.empty() ? "audit: writer is closed" : failure_);
+  }
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY) {
+    return make_error(errc::io_error, "audit: the descriptor of " + active_path().string() +
+                                          " is not open for writing");
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || st.st_nlink == 0) {
+    return make_error(errc::cannot_open,
+                      "audit: " + active_path().string() + " was removed while open");
+  }
+  if (::access(options_.directory.c_str(), W_OK) != 0) {
+    const int error_number = errno;
+    return make_error(
+        errc_from_errno(error_number),
+        "audit: directory " + options_.directory.string() + ": " + std::strerror(error_number));
+  }
+  return std::nullopt;
+}
+
 Status AuditWriter::append(const nlohmann::json& record) {
   auto at = validate_audit_record(record);
   if (!at) return at.error();

@@ -68,6 +68,10 @@ class AuditWriter {
   // line and syncs as configured. Never throws.
   [[nodiscard]] Status append(const nlohmann::json& record);
 
+  // Whether an append could be attempted now, without writing: the writer has not failed, its
+  // descriptor is open for writing, the file is still linked, and its directory is writable
+  // (a rotation creates a file there). Not a guarantee that the disk has room.
+  [[nodiscard]] Status probe() const;
   const AuditRecovery& recovery() const { return recovery_; }
   std::filesystem::path active_path() const;
   std::uint64_t records_appended() const;  // by this writer, since open()

@@ -98,4 +98,14 @@ struct DailyPerformanceRow {
   nlohmann::json parameters = nlohmann::json::object();
 };
 
+// One action of the health monitor (or a check's recovery): incidents table.
+struct IncidentRow {
+  std::int64_t id = 0;  // assigned by insert_incident
+  TimePoint time;
+  std::string check;    // the check's name, e.g. "market_data_fresh"
+  std::string action;   // "restart_child", "risk_reducing", "risk_halted", "risk_active", "none"
+  std::string outcome;  // "applied", "failed", "detected", "recovered"
+  std::string detail;   // for the operator: subject, target, error
+};
+
 }  // namespace autotrader::store

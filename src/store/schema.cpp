@@ -91,6 +91,25 @@ CREATE TABLE parameter_history (
   reason TEXT NOT NULL
 );
 )sql"},
+      {3, "health incidents and the storage probe",
+       // incidents: what the health monitor did about a failed check (or that it recovered).
+       // health_probe: one row the monitor rewrites to prove the database takes writes without
+       // touching a decision.
+       R"sql(
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time TEXT NOT NULL,
+  "check" TEXT NOT NULL,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX incidents_by_time ON incidents(time);
+CREATE TABLE health_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  probed_at TEXT NOT NULL
+);
+)sql"},
   };
   return all;
 }

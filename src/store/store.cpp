@@ -468,6 +468,53 @@ Expected<std::vector<ParameterChange>> Store::parameter_history(std::size_t limi
   });
 }
 
+Expected<std::int64_t> Store::insert_incident(const IncidentRow& row) {
+  return guarded<std::int64_t>("store: insert incident", [&] {
+    SQLite::Statement q{*db_,
+                        "INSERT INTO incidents (time, \"check\", action, outcome, detail) "
+                        "VALUES (?,?,?,?,?)"};
+    q.bind(1, format_timestamp(row.time));
+    q.bind(2, row.check);
+    q.bind(3, row.action);
+    q.bind(4, row.outcome);
+    q.bind(5, row.detail);
+    q.exec();
+    return static_cast<std::int64_t>(db_->getLastInsertRowid());
+  });
+}
+
+Expected<std::vector<IncidentRow>> Store::recent_incidents(std::size_t limit) {
+  return guarded<std::vector<IncidentRow>>("store: read incidents", [&] {
+    SQLite::Statement q{*db_,
+                        "SELECT id, time, \"check\", action, outcome, detail FROM incidents "
+                        "ORDER BY id DESC LIMIT ?"};
+    q.bind(1, limit_of(limit));
+    std::vector<IncidentRow> rows;
+    while (q.executeStep()) {
+      IncidentRow row;
+      row.id = q.getColumn(0).getInt64();
+      row.time = time_column(q.getColumn(1));
+      row.check = q.getColumn(2).getString();
+      row.action = q.getColumn(3).getString();
+      row.outcome = q.getColumn(4).getString();
+      row.detail = q.getColumn(5).getString();
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  });
+}
+
+Status Store::probe_write(TimePoint at) {
+  return status_of(guarded<Done>("store: probe write", [&] {
+    SQLite::Statement q{*db_,
+                        "INSERT INTO health_probe (id, probed_at) VALUES (1, ?) "
+                        "ON CONFLICT(id) DO UPDATE SET probed_at = excluded.probed_at"};
+    q.bind(1, format_timestamp(at));
+    q.exec();
+    return Done{};
+  }));
+}
+
 Expected<std::int64_t> Store::insert_trade(const TradeRow& row) {
   return guarded<std::int64_t>("store: insert trade", [&] {
     SQLite::Statement q{*db_,

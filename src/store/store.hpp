@@ -1,7 +1,8 @@
 #pragma once
 // The autotrader database: <data dir>/autotrader.db over SQLiteCpp, in WAL mode, migrated to
 // the latest schema (schema.hpp) when opened. Typed inserts and queries for decisions, orders,
-// fills, positions, the trading state, the parameter history and the classic analytics tables.
+// fills, positions, the trading state, the parameter history, health incidents and the classic
+// analytics tables.
 //
 // Errors are values: every function catches SQLite's exceptions and returns an Error whose
 // code says what the operator must fix (disk_full for SQLITE_FULL, read_only, corrupt,
@@ -78,6 +79,13 @@ class Store {
   // parameter history
   Expected<std::int64_t> insert_parameter_change(const ParameterChange& change);
   Expected<std::vector<ParameterChange>> parameter_history(std::size_t limit);  // newest first
+
+  // health incidents
+  Expected<std::int64_t> insert_incident(const IncidentRow& row);
+  Expected<std::vector<IncidentRow>> recent_incidents(std::size_t limit);  // newest first
+  // Rewrites the one health_probe row: proves the database takes a write (a full disk, a
+  // read-only file or a damaged database fail it) without touching trading data.
+  [[nodiscard]] Status probe_write(TimePoint at);
 
   // classic analytics
   Expected<std::int64_t> insert_trade(const TradeRow& row);

@@ -302,5 +302,17 @@ TEST_F(StoreAuditWriter, KillNineNeverLeavesATornLine) {
   }
 }
 
+TEST_F(StoreAuditWriter, ProbeWritesNothingAndSeesARemovedFile) {
+  auto writer = open(options());
+  ASSERT_TRUE(writer);
+  EXPECT_EQ(writer->probe(), std::nullopt);
+  EXPECT_EQ(read_file(writer->active_path()), "");
+  EXPECT_EQ(writer->records_appended(), 0u);
+  fs::remove(writer->active_path());
+  const auto error = writer->probe();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, errc::cannot_open) << error->message;
+}
+
 }  // namespace
 }  // namespace autotrader::store

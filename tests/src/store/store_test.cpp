@@ -466,5 +466,49 @@ TEST_F(StoreDb, AStoredValueThatDoesNotParseIsCorruptNotACrash) {
   EXPECT_NE(found.error().message.find("quantity"), std::string::npos) << found.error().message;
 }
 
+TEST_F(StoreDb, IncidentsNewestFirst) {
+  auto store = open(options());
+  ASSERT_TRUE(store);
+  IncidentRow first;
+  first.time = at("2026-11-21T08:00:00Z");
+  first.check = "market_data_fresh";
+  first.action = "restart_child";
+  first.outcome = "applied";
+  first.detail = "BTCUSDT: no message for 180 s; restarting market/sim";
+  auto id = store->insert_incident(first);
+  ASSERT_TRUE(id) << id.error().message;
+  IncidentRow second = first;
+  second.time = at("2026-11-21T08:01:00Z");
+  second.action = "none";
+  second.outcome = "recovered";
+  ASSERT_TRUE(store->insert_incident(second));
+  const auto rows = store->recent_incidents(10);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].outcome, "recovered");
+  EXPECT_EQ((*rows)[1].id, *id);
+  EXPECT_EQ((*rows)[1].check, "market_data_fresh");
+  EXPECT_EQ((*rows)[1].action, "restart_child");
+  EXPECT_EQ((*rows)[1].detail, first.detail);
+  EXPECT_EQ((*rows)[1].time, at("2026-11-21T08:00:00Z"));
+  const auto one = store->recent_incidents(1);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->size(), 1u);
+}
+
+TEST_F(StoreDb, ProbeWriteRewritesItsOneRow) {
+  auto store = open(options());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->probe_write(at("2026-11-21T08:00:00Z")), std::nullopt);
+  EXPECT_EQ(store->probe_write(at("2026-11-21T08:01:00Z")), std::nullopt);
+  store.reset();
+  {
+    SQLite::Database db{db_path().string(), SQLite::OPEN_READWRITE};
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM health_probe").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT probed_at FROM health_probe").getString(),
+              "2026-11-21T08:01:00.000Z");
+  }
+}
+
 }  // namespace
 }  // namespace autotrader::store
