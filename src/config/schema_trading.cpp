@@ -1,5 +1,6 @@
 // The schema rows of the autonomous loop: trading (the decision loop and its confidence gate),
-// risk (risk::RiskOptions), paper (the paper broker and its symbol filters) and store (SQLite).
+// risk (risk::RiskOptions), paper (the paper broker and its symbol filters), store (SQLite) and
+// health (the health monitor's interval and thresholds).
 // Rules that relate two keys (stop-loss within its bounds, reward/risk, ...) are checked after
 // every source is applied, in the loader, because each source may set only one of the pair.
 #include <algorithm>
@@ -322,6 +323,36 @@ void add_store_keys(std::vector<KeySpec>& keys) {
       field<&S::store, &StoreSettings::busy_timeout_ms>()));
 }
 
+void add_health_keys(std::vector<KeySpec>& keys) {
+  using S = Settings;
+  using H = HealthSettings;
+  keys.push_back(number_key(
+      "health.interval_seconds", 60, closed(1), closed(3600),
+      "How often the health monitor runs its checks (venue, market data, providers, disk, "
+      "memory, storage), in seconds.",
+      field<&S::health, &H::interval>()));
+  keys.push_back(number_key(
+      "health.disk_min_free_ratio", 0.05, exclusive(0), exclusive(0.5),
+      "Free space of the data directory's file system, as a fraction of its size, below which "
+      "the health monitor halts trading; below twice this it moves risk to REDUCING.",
+      field<&S::health, &H::disk_min_free_ratio>()));
+  keys.push_back(integer_key(
+      "health.max_rss_bytes", 0, closed(0), closed(1e12),
+      "Resident memory of the process, in bytes, above which the memory_rss check fails (it "
+      "alerts, it does not act); 0: no memory check.",
+      field<&S::health, &H::max_rss_bytes>()));
+  keys.push_back(number_key(
+      "health.feed_max_age_seconds", 180, closed(1), closed(86'400),
+      "A symbol whose last market-data message is older than this fails market_data_fresh, and "
+      "the health monitor asks the market supervisor to restart the venue's feed.",
+      field<&S::health, &H::feed_max_age>()));
+  keys.push_back(number_key(
+      "health.restart_cooldown_seconds", 600, closed(1), closed(86'400),
+      "The health monitor asks for at most one restart of the same child within this many "
+      "seconds; requests in between are counted (autotrader_health_restarts_suppressed_total).",
+      field<&S::health, &H::restart_cooldown>()));
+}
+
 }  // namespace
 
 void add_trading_keys(std::vector<KeySpec>& keys) {
@@ -332,6 +363,7 @@ void add_trading_keys(std::vector<KeySpec>& keys) {
   add_sizing_keys(keys);
   add_paper_keys(keys);
   add_store_keys(keys);
+  add_health_keys(keys);
 }
 
 }  // namespace autotrader::config::schema_detail

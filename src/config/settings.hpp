@@ -129,6 +129,15 @@ struct StoreSettings {
   std::int64_t busy_timeout_ms = 5000;
 };
 
+// The health monitor (src/health, actors/health): how often it checks and its thresholds.
+struct HealthSettings {
+  std::chrono::nanoseconds interval = std::chrono::seconds{60};
+  double disk_min_free_ratio = 0.05;  // below: HALTED; below twice this: REDUCING
+  std::int64_t max_rss_bytes = 0;     // 0: no memory check
+  std::chrono::nanoseconds feed_max_age = std::chrono::seconds{180};
+  std::chrono::nanoseconds restart_cooldown = std::chrono::seconds{600};
+};
+
 // One LLM provider of the pool. Its key comes from the environment (config::Secrets); a provider
 // without one (except local, which needs none) shows as DISABLED and is never called.
 struct LlmProviderSettings {
@@ -173,6 +182,7 @@ struct Settings {
   RiskSettings risk;
   PaperSettings paper;
   StoreSettings store;
+  HealthSettings health;
   LlmSettings llm;
 };
 

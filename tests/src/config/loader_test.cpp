@@ -407,9 +407,10 @@ TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
   EXPECT_EQ(json["trading"]["autonomous"], true);
   EXPECT_EQ(json["risk"]["max_data_age_seconds"], 120.0);
   EXPECT_EQ(json["paper"]["initial_balance"], "10000");
+  EXPECT_EQ(json["health"]["interval_seconds"], 60.0);
   // data_dir and the sections log, http, supervision, market, binance, sim, trading, risk, paper,
-  // store, llm.
-  EXPECT_EQ(json.size(), 12u);
+  // store, health, llm.
+  EXPECT_EQ(json.size(), 13u);
 }
 
 TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {
