@@ -9,6 +9,7 @@
 #include "actors/trading/trading_shared.hpp"
 #include "core/calendar.hpp"
 #include "core/fault.hpp"
+#include "store/audit_record.hpp"
 #include "store/timestamp.hpp"
 #include "supervision/supervisor.hpp"
 
@@ -151,6 +152,26 @@ store::Status update_daily_performance(Self* self, TimePoint at) {
   return st.db->upsert_daily_performance(row);
 }
 
+// The row of a decision as its audit record describes it, not executed yet.
+store::DecisionRow provisional_row(const trading::WriteAudit& write) {
+  const auto& record = write.record;
+  store::DecisionRow row;
+  row.decision_id = write.decision_id;
+  if (auto valid = store::validate_audit_record(record)) row.timestamp = *valid;
+  row.symbol = record.value("symbol", std::string{});
+  const auto final_decision = record.find("final_decision");
+  if (final_decision != record.end() && final_decision->is_object()) {
+    row.action = final_decision->value("action", std::string{"HOLD"});
+  }
+  const auto analysis = record.find("ai_analysis");
+  if (analysis != record.end() && analysis->is_object()) {
+    row.confidence = analysis->value("confidence", 0.0);
+    row.provider = analysis->value("provider", std::string{});
+  }
+  row.record = record;
+  return row;
+}
+
 // Applies one batch of venue events. Stops at the first real failure (its message returned).
 std::string apply_batch(Self* self, const VenueBatch& batch) {
   auto& st = self->state;
@@ -159,6 +180,14 @@ std::string apply_batch(Self* self, const VenueBatch& batch) {
   for (const auto& row : batch.new_orders) {
     if (auto status = db.insert_order(row); status && !is_duplicate(status)) {
       return status->message;
+    }
+    // An order the trader sent (not a protective exit) executes its decision, even when the
+    // trader stopped before recording the outcome.
+    if (row.type == "MARKET" && !row.decision_id.empty() && row.status != "REJECTED") {
+      if (auto status = db.mark_decision_executed(row.decision_id);
+          status && status->code != store::errc::invalid_record) {
+        return status->message;
+      }
     }
   }
   for (const auto& event : batch.events) {
@@ -244,6 +273,15 @@ caf::behavior storage_actor(Self* self, StorageConfig config) {
               if (status->code != store::errc::invalid_record) st.audit.reset();
               return failed(self, "audit", status->message);
             }
+            // The decision's row goes in with its audit line, as not executed: should the trader
+            // stop before it records the outcome, no audit line is left without its row. The
+            // outcome completes it (store_decision_atom), and an order marks it executed.
+            if (!ensure_db(self)) {
+              report_failure(self, "decision", "database unavailable: " + st.db_error);
+            } else if (auto status = st.db->insert_decision(provisional_row(write));
+                       status && !is_duplicate(status)) {
+              report_failure(self, "decision", status->message);
+            }
             return succeeded(self, "audit");
           },
           [=](store_decision_atom, const trading::RecordDecision& decision) -> StoreResult {
@@ -260,15 +298,11 @@ caf::behavior storage_actor(Self* self, StorageConfig config) {
             row.provider = decision.provider;
             row.executed = decision.executed;
             row.record = decision.record;
-            auto status = st.db->insert_decision(row);
-            if (is_duplicate(status)) {
-              if (auto* log = log_of(self)) {
-                log->warn(
-                    "storage: decision {} was recorded already (decided again after a "
-                    "restart); the first row stays",
-                    decision.decision_id);
-              }
-              return succeeded(self, "decision");
+            // Usually completes the row written with the audit line; inserts it when that
+            // failed. A decision made again after a restart keeps one row, the latest outcome.
+            auto status = st.db->update_decision(row);
+            if (status && status->code == store::errc::invalid_record) {
+              status = st.db->insert_decision(row);
             }
             if (status) return failed(self, "decision", status_text(status));
             return succeeded(self, "decision");

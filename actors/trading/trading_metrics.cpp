@@ -15,8 +15,9 @@ using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
 
 constexpr const char* kActions[] = {"BUY", "SELL", "HOLD"};
-constexpr const char* kOutcomes[] = {"execute", "hold",  "risk_rejected", "confidence_gate",
-                                     "paused",  "stale", "ai_error",      "audit_write_failed"};
+constexpr const char* kOutcomes[] = {
+    "execute", "hold",     "risk_rejected",      "confidence_gate",   "paused",
+    "stale",   "ai_error", "audit_write_failed", "halted_before_send"};
 constexpr const char* kSides[] = {"BUY", "SELL"};
 constexpr const char* kOrderStatuses[] = {"accepted", "rejected", "filled", "cancelled"};
 constexpr const char* kStates[] = {"ACTIVE", "REDUCING", "HALTED"};
@@ -44,7 +45,8 @@ TradingMetrics::TradingMetrics(prometheus::Registry& registry, std::string_view 
       outcomes_{BuildCounter()
                     .Name("autotrader_decision_outcomes_total")
                     .Help("Decisions by what became of them: execute, hold, risk_rejected, "
-                          "confidence_gate, paused, stale, ai_error, audit_write_failed")
+                          "confidence_gate, paused, stale, ai_error, audit_write_failed, "
+                          "halted_before_send")
                     .Register(registry)},
       confidence_{histogram(registry, "autotrader_decision_confidence",
                             "Confidence of the decisions the AI (or the technical fallback) made",

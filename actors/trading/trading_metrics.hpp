@@ -5,7 +5,7 @@
 //                                                       by the provider that answered
 //   autotrader_decision_outcomes_total{outcome}         execute, hold, risk_rejected,
 //                                                       confidence_gate, paused, stale, ai_error,
-//                                                       audit_write_failed
+//                                                       audit_write_failed, halted_before_send
 //   autotrader_decision_confidence                      histogram of the confidence of decisions
 //   autotrader_decision_to_order_seconds                histogram: AI answer received -> the
 //                                                       venue acknowledged the order

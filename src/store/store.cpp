@@ -235,6 +235,39 @@ Status Store::insert_decision(const DecisionRow& row) {
   }));
 }
 
+Status Store::update_decision(const DecisionRow& row) {
+  auto changed = guarded<int>("store: update decision " + row.decision_id, [&] {
+    SQLite::Statement q{*db_,
+                        "UPDATE decisions SET action = ?, confidence = ?, provider = ?, "
+                        "executed = ?, record = ? WHERE decision_id = ?"};
+    q.bind(1, row.action);
+    q.bind(2, row.confidence);
+    q.bind(3, row.provider);
+    q.bind(4, row.executed ? 1 : 0);
+    q.bind(5, dump(row.record));
+    q.bind(6, row.decision_id);
+    return q.exec();
+  });
+  if (!changed) return changed.error();
+  if (*changed == 0) {
+    return make_error(errc::invalid_record, "store: no decision " + row.decision_id);
+  }
+  return std::nullopt;
+}
+
+Status Store::mark_decision_executed(const std::string& decision_id) {
+  auto changed = guarded<int>("store: update decision " + decision_id, [&] {
+    SQLite::Statement q{*db_, "UPDATE decisions SET executed = 1 WHERE decision_id = ?"};
+    q.bind(1, decision_id);
+    return q.exec();
+  });
+  if (!changed) return changed.error();
+  if (*changed == 0) {
+    return make_error(errc::invalid_record, "store: no decision " + decision_id);
+  }
+  return std::nullopt;
+}
+
 Expected<std::vector<DecisionRow>> Store::recent_decisions(std::size_t limit) {
   return guarded<std::vector<DecisionRow>>("store: read decisions", [&] {
     SQLite::Statement q{*db_,

@@ -52,6 +52,11 @@ class Store {
 
   // decisions
   [[nodiscard]] Status insert_decision(const DecisionRow& row);  // duplicate on a known id
+  // Replaces action, confidence, provider, executed and record of a known id (invalid_record
+  // when unknown): the row written with the audit line is completed once the order is decided.
+  [[nodiscard]] Status update_decision(const DecisionRow& row);
+  // executed = 1: an order of the decision reached the venue (invalid_record when unknown).
+  [[nodiscard]] Status mark_decision_executed(const std::string& decision_id);
   Expected<std::vector<DecisionRow>> recent_decisions(std::size_t limit);  // newest first
 
   // orders: the client order id is the key

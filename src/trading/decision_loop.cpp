@@ -306,6 +306,11 @@ Effects DecisionLoop::on_audit_written(const std::string& decision_id, bool ok,
   // audit) still stops an entry; exits reduce exposure and stay allowed.
   if (risk_.trading_state() == risk::TradingState::halted && !f.reduces_exposure) {
     set_result(f.decision_id, "not_sent: trading halted");
+    // The audit line says the order was about to be sent; the row, written after it, says it
+    // was not (the orders table has no order for it either).
+    row.record["final_decision"]["execute"] = false;
+    row.record["final_decision"]["reason"] = "halted_before_send";
+    row.record["execution"] = nullptr;
     effects.emplace_back(std::move(row));
     return effects;
   }

@@ -341,19 +341,10 @@ class TradingE2eTest : public ::testing::Test {
       }
     }
   }
-  // Stops the daemon while no decision is between its audit line and its decisions row, so the
-  // two can be compared one to one: Gemini's answers are held back for longer than the test
-  // runs, and the stop waits for a request that arrived after that. The decision in flight at
-  // SIGTERM is then still waiting for its answer, and every earlier one has been recorded.
-  // (A SIGTERM in that window leaves the audit line without its row: the trader stops before
-  // the storage actor acknowledges the audit write.)
-  int StopBetweenDecisions() {
-    fake_.delay_responses(20s);
-    const auto before = fake_.requests();
-    poll([this] { return fake_.requests(); }, [before](long n) { return n > before; },
-         "an analysis held back by the fake");
-    return Stop();
-  }
+  // Stops the daemon with SIGTERM whenever it comes. A decision between its audit write and
+  // the order may be cut off: its row (written with the audit line) then says not executed and
+  // no order exists; expect_records_agree allows one such decision per stop.
+  int StopBetweenDecisions() { return Stop(); }
 
   json status_when(const std::function<bool(const json&)>& ready, const std::string& what) {
     return poll([this] { return status(); }, ready, what);
@@ -375,6 +366,7 @@ class TradingE2eTest : public ::testing::Test {
   void expect_records_agree(const std::vector<json>& records, const Database& db,
                             bool halt_may_race = false) {
     std::set<std::string> audited;
+    int interrupted = 0;
     for (const auto& record : records) {
       auto shape = store::validate_audit_record(record);
       EXPECT_TRUE(static_cast<bool>(shape))
@@ -397,8 +389,15 @@ class TradingE2eTest : public ::testing::Test {
         ++halt_races_;
         continue;
       }
+      if (executed(record) && !row->second.executed) {
+        // Cut off by the stop after its audit line: allowed once, and only without an order
+        // (checked below: a decision not executed owns no order).
+        ++interrupted;
+        continue;
+      }
       EXPECT_EQ(row->second.executed, executed(record)) << id;
     }
+    EXPECT_LE(interrupted, 1) << "decisions cut off between their audit line and their order";
     for (const auto& [id, row] : db.decisions) {
       // A decision whose audit write failed is recorded (reason audit_write_failed), never
       // audited, never executed.

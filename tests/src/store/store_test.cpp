@@ -211,6 +211,41 @@ TEST_F(StoreDb, DecisionsRoundTripNewestFirst) {
   EXPECT_EQ(duplicate->code, errc::duplicate);
 }
 
+TEST_F(StoreDb, ADecisionRowIsCompletedAndMarkedExecuted) {
+  auto store = open(options());
+  ASSERT_TRUE(store);
+  DecisionRow row;
+  row.decision_id = "d-1";
+  row.timestamp = at("2026-11-21T08:55:36.123Z");
+  row.symbol = "BTCUSDT";
+  row.action = "BUY";
+  row.record = {{"final_decision", {{"execute", true}}}};
+  ASSERT_EQ(store->insert_decision(row), std::nullopt);
+  row.record["final_decision"]["reason"] = "halted_before_send";
+  row.confidence = 0.7;
+  ASSERT_EQ(store->update_decision(row), std::nullopt);
+  auto rows = store->recent_decisions(5);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_FALSE((*rows)[0].executed);
+  EXPECT_DOUBLE_EQ((*rows)[0].confidence, 0.7);
+  EXPECT_EQ((*rows)[0].record["final_decision"]["reason"], "halted_before_send");
+
+  ASSERT_EQ(store->mark_decision_executed("d-1"), std::nullopt);
+  rows = store->recent_decisions(5);
+  ASSERT_TRUE(rows);
+  EXPECT_TRUE((*rows)[0].executed);
+
+  DecisionRow unknown;
+  unknown.decision_id = "d-2";
+  const auto missing = store->update_decision(unknown);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->code, errc::invalid_record);
+  const auto not_there = store->mark_decision_executed("d-2");
+  ASSERT_TRUE(not_there);
+  EXPECT_EQ(not_there->code, errc::invalid_record);
+}
+
 TEST_F(StoreDb, OrdersAreKeyedByClientOrderIdAndADuplicateIsDetected) {
   auto store = open(options());
   ASSERT_TRUE(store);

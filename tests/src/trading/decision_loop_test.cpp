@@ -354,7 +354,12 @@ TEST(TradingDecisionLoop, AHaltBeforeTheAuditAckStillStopsTheEntry) {
   auto& loop = f.make();
   auto run = decide(loop, 0, decision(Action::buy), true, [&] { f.risk.kill_switch(); });
   EXPECT_EQ(count_of<PlaceOrder>(run.acknowledged), 0u);
-  EXPECT_FALSE(all_of<RecordDecision>(run.acknowledged).front().executed);
+  const auto row = all_of<RecordDecision>(run.acknowledged).front();
+  EXPECT_FALSE(row.executed);
+  // The row contradicts neither itself nor the orders table: nothing was sent.
+  EXPECT_EQ(row.record["final_decision"]["execute"], false);
+  EXPECT_EQ(row.record["final_decision"]["reason"], "halted_before_send");
+  EXPECT_TRUE(row.record["execution"].is_null());
   EXPECT_EQ(loop.history().back().result, "not_sent: trading halted");
   EXPECT_EQ(loop.status().trades_executed, 0u);
 }
