@@ -9,6 +9,11 @@
 //   any      -> storage:  (store_state_atom, StateWrite)             -> StoreResult
 //   executor -> storage:  (store_venue_atom, VenueBatch)             -> StoreResult
 //   http     -> storage:  (store_trades_atom, limit, HttpReply)      answered through HttpReply
+//   health   -> storage:  (store_probe_atom)                         -> StoreResult: the
+//                         database takes a write (health_probe row) and the audit trail could
+//                         be appended to; no decision or audit record is written
+//   health   -> storage:  (store_incident_atom, store::IncidentRow)  -> StoreResult
+//   http     -> storage:  (store_incidents_atom, limit, HttpReply)   answered through HttpReply
 //   storage  -> trader:   (storage_failed_atom, message)             a write failed: halt
 //   trader   -> executor: (exec_place_atom, OrderMessage)            -> EventsMsg
 //   trader   -> executor: (exec_account_atom)                        -> AccountUpdate
@@ -16,6 +21,9 @@
 //   executor -> trader:   (exec_account_atom, AccountUpdate)         after every change
 //   http     -> trader:   (trader_kill_atom, bool engage, reason, HttpReply)
 //   http     -> trader:   (trader_toggle_atom)                       re-read the toggle
+//   health   -> trader:   (trader_risk_atom, state, reason)          -> std::string, the trading
+//                         state after it: "REDUCING" / "ACTIVE" set or lift reducing, "HALTED"
+//                         halts (lifted only by the operator)
 //
 // Every write to the storage actor is a request: the sender learns of a failure, and the
 // storage actor also tells the trader, which moves risk to HALTED (nothing executes unaudited
@@ -41,12 +49,16 @@ using store_decision_atom = caf::atom_constant<caf::atom("st_decide")>;
 using store_state_atom = caf::atom_constant<caf::atom("st_state")>;
 using store_venue_atom = caf::atom_constant<caf::atom("st_venue")>;
 using store_trades_atom = caf::atom_constant<caf::atom("st_trades")>;
+using store_probe_atom = caf::atom_constant<caf::atom("st_probe")>;
+using store_incident_atom = caf::atom_constant<caf::atom("st_incid")>;
+using store_incidents_atom = caf::atom_constant<caf::atom("st_incids")>;
 using storage_failed_atom = caf::atom_constant<caf::atom("st_failed")>;
 using exec_place_atom = caf::atom_constant<caf::atom("ex_place")>;
 using exec_account_atom = caf::atom_constant<caf::atom("ex_acct")>;
 using exec_events_atom = caf::atom_constant<caf::atom("ex_events")>;
 using trader_kill_atom = caf::atom_constant<caf::atom("tr_kill")>;
 using trader_toggle_atom = caf::atom_constant<caf::atom("tr_toggle")>;
+using trader_risk_atom = caf::atom_constant<caf::atom("tr_risk")>;
 
 // The durable state document of the branch, by owner: {"risk": ..., "executor": ...}.
 struct StateDoc {
@@ -122,5 +134,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::VenueBatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateDoc)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateWrite)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::EventsMsg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::store::IncidentRow)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::WriteAudit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::RecordDecision)

@@ -329,6 +329,60 @@ caf::behavior storage_actor(Self* self, StorageConfig config) {
             }
             return succeeded(self, "venue");
           },
+          [=](store_probe_atom) -> StoreResult {
+            auto& st = self->state;
+            try {
+              core::fault::point("storage.probe");  // a drill: the probe fails, nothing crashes
+            } catch (const std::exception& e) {
+              return {false, std::string{"probe: "} + e.what()};
+            }
+            if (!ensure_db(self)) return {false, "database unavailable: " + st.db_error};
+            if (auto status = st.db->probe_write(st.config.clock->wall_now())) {
+              return {false, status->message};
+            }
+            if (!ensure_audit(self)) return {false, "audit trail unavailable: " + st.audit_error};
+            if (auto status = st.audit->probe()) {
+              // A removed file would swallow every later record: reopen it on the next write.
+              if (status->code == store::errc::cannot_open) st.audit.reset();
+              return {false, status->message};
+            }
+            return {};
+          },
+          [=](store_incident_atom, const store::IncidentRow& row) -> StoreResult {
+            auto& st = self->state;
+            // Not a trading write: a failure is answered (the health monitor logs it), it does
+            // not halt trading by itself.
+            if (!ensure_db(self)) return {false, "database unavailable: " + st.db_error};
+            if (auto id = st.db->insert_incident(row); !id) {
+              if (auto* log = log_of(self)) {
+                log->error("storage: incident write failed: {}", id.error().message);
+              }
+              return {false, id.error().message};
+            }
+            return {};
+          },
+          [=](store_incidents_atom, std::size_t limit, const HttpReply& reply) {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              reply.respond(net::HttpResponse::error(503, "database unavailable: " + st.db_error));
+              return;
+            }
+            auto incidents = st.db->recent_incidents(limit);
+            if (!incidents) {
+              reply.respond(net::HttpResponse::error(500, incidents.error().message));
+              return;
+            }
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& row : *incidents) {
+              rows.push_back({{"id", row.id},
+                              {"time", store::format_timestamp(row.time)},
+                              {"check", row.check},
+                              {"action", row.action},
+                              {"outcome", row.outcome},
+                              {"detail", row.detail}});
+            }
+            reply.respond(net::HttpResponse::json(200, {{"incidents", rows}}));
+          },
           [=](store_trades_atom, std::size_t limit, const HttpReply& reply) {
             auto& st = self->state;
             if (!ensure_db(self)) {

@@ -352,6 +352,23 @@ caf::behavior ready_behavior(Self* self) {
             after_change(self);
             reply.respond(net::HttpResponse::json(200, {{"risk", risk_json(*st.risk)}}));
           },
+          [self](trader_risk_atom, const std::string& state,
+                 const std::string& reason) -> caf::result<std::string> {
+            auto& st = self->state;
+            if (state == "REDUCING" || state == "ACTIVE") {
+              st.risk->set_reducing(state == "REDUCING");
+              if (auto* log = log_of(self)) {
+                log->warn("risk: reducing {} by the health monitor: {}",
+                          state == "REDUCING" ? "set" : "lifted", reason);
+              }
+            } else if (state == "HALTED") {
+              halt(self, reason);
+            } else {
+              return caf::make_error(caf::sec::invalid_argument, "unknown risk state: " + state);
+            }
+            after_change(self);
+            return std::string{risk::to_string(st.risk->trading_state())};
+          },
           [self](trader_toggle_atom) {
             auto& st = self->state;
             const bool enabled = st.config.shared->autonomous();

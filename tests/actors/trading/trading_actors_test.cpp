@@ -365,5 +365,56 @@ TEST_F(TradingBranch, PausedDecisionsAreAuditedButNotExecuted) {
   EXPECT_EQ(lines[1]["final_decision"]["reason"], "execute");
 }
 
+// What the health monitor sends: the storage probe, incidents, and risk moves for the trader.
+TEST_F(TradingBranch, HealthMessagesProbeRecordIncidentsAndMoveRisk) {
+  start();
+  caf::scoped_actor self{system};
+  auto storage = tree.shared->storage.get();
+  ASSERT_TRUE(storage);
+  StoreResult probe{false, "no answer"};
+  self->request(storage, kWait, store_probe_atom::value)
+      .receive([&](const StoreResult& r) { probe = r; }, [](const caf::error&) {});
+  EXPECT_TRUE(probe.ok) << probe.error;
+  EXPECT_TRUE(audit_lines().empty());  // the probe writes no audit record
+
+  store::IncidentRow incident;
+  incident.time = std::chrono::system_clock::time_point{std::chrono::milliseconds{kT0}};
+  incident.check = "disk_free";
+  incident.action = "risk_reducing";
+  incident.outcome = "applied";
+  incident.detail = "8.0% free";
+  StoreResult stored{false, "no answer"};
+  self->request(storage, kWait, store_incident_atom::value, incident)
+      .receive([&](const StoreResult& r) { stored = r; }, [](const caf::error&) {});
+  EXPECT_TRUE(stored.ok) << stored.error;
+  auto answer = std::make_shared<std::promise<net::HttpResponse>>();
+  caf::anon_send(storage, store_incidents_atom::value, std::size_t{10},
+                 HttpReply{[answer](net::HttpResponse r) { answer->set_value(std::move(r)); }});
+  auto future = answer->get_future();
+  ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
+  const auto listed = future.get();
+  EXPECT_EQ(listed.status, 200);
+  const auto body = nlohmann::json::parse(listed.body);
+  ASSERT_EQ(body["incidents"].size(), 1u) << listed.body;
+  EXPECT_EQ(body["incidents"][0]["check"], "disk_free");
+  EXPECT_EQ(body["incidents"][0]["outcome"], "applied");
+
+  auto trader = tree.shared->trader.get();
+  auto move = [&](const char* state) {
+    std::string now = "no answer";
+    self->request(trader, kWait, trader_risk_atom::value, std::string{state}, std::string{"test"})
+        .receive([&](const std::string& s) { now = s; },
+                 [&](const caf::error& e) { now = caf::to_string(e); });
+    return now;
+  };
+  EXPECT_EQ(move("REDUCING"), "REDUCING");
+  EXPECT_EQ(trading_state(), "REDUCING");
+  EXPECT_EQ(move("ACTIVE"), "ACTIVE");
+  EXPECT_EQ(move("HALTED"), "HALTED");
+  EXPECT_EQ(move("ACTIVE"), "HALTED");  // a halt is lifted by the operator only
+  EXPECT_NE(move("SIDEWAYS"), "HALTED");
+  EXPECT_EQ(trading_state(), "HALTED");
+}
+
 }  // namespace
 }  // namespace autotrader::trading_actors
