@@ -184,6 +184,11 @@ CheckResult memory_rss(std::optional<std::uint64_t> rss_bytes, std::uint64_t max
 CheckResult storage_writable(const ProbeOutcome& probe) {
   CheckResult r;
   r.check = "storage_writable";
+  if (probe.restarting) {
+    r.status = Status::warn;
+    r.detail = "the storage actor is restarting";
+    return r;
+  }
   const bool ok = probe.answered && probe.ok;
   r.value = ok ? 1 : 0;
   r.status = ok ? Status::ok : Status::failing;

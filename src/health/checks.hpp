@@ -14,7 +14,8 @@
 //                                                                < min: failing        risk_halted
 //   memory_rss         ""         resident bytes                 > max (0: never)      none
 //   storage_writable   ""         1 / 0                          probe failed or no    risk_halted
-//                                                                answer
+//                                                                answer (warn, no action,
+//                                                                while the actor restarts)
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -92,9 +93,13 @@ CheckResult disk_free(const DiskReading& disk, double min_free_ratio);
 CheckResult memory_rss(std::optional<std::uint64_t> rss_bytes, std::uint64_t max_rss_bytes);
 
 struct ProbeOutcome {
-  bool answered = false;  // false: the storage actor did not answer in time (or is down)
+  bool answered = false;  // false: the storage actor did not answer in time
   bool ok = false;
   std::string error;
+  // The storage actor has no handle right now: it is starting or restarting under its
+  // supervisor (which gives up, and says so, if it cannot). Only a warning, no action: halting
+  // on every restart of the branch would stop trading for nothing.
+  bool restarting = false;
 };
 CheckResult storage_writable(const ProbeOutcome& probe);
 

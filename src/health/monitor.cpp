@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 namespace autotrader::health {
 namespace {
@@ -19,6 +20,7 @@ std::string describe(const CheckResult& r) {
 Round Monitor::evaluate(std::vector<CheckResult> results, TimePoint now) {
   Round round;
   round.at = now;
+  std::set<std::string> restarted;  // the targets asked for in this round
   for (const auto& r : results) {
     auto& memory = memory_[r.key()];
     if (r.status == Status::ok) {
@@ -37,9 +39,10 @@ Round Monitor::evaluate(std::vector<CheckResult> results, TimePoint now) {
       auto last = restarts_.find(r.target);
       if (last == restarts_.end() || now - last->second >= thresholds_.restart_cooldown) {
         restarts_[r.target] = now;
+        restarted.insert(r.target);
         round.steps.push_back({r.check, r.subject, r.action, r.target, "pending", describe(r)});
         memory.recorded = true;
-      } else if (last->second == now) {
+      } else if (restarted.count(r.target) > 0) {
         // Another check of the same target asked for the restart this round.
         if (!memory.recorded) {
           round.steps.push_back(

@@ -116,6 +116,9 @@ TEST(HealthChecks, StorageWritableTable) {
   EXPECT_EQ(silent.value, 0);
   EXPECT_EQ(silent.action, Action::risk_halted);
   EXPECT_NE(silent.detail.find("did not answer"), std::string::npos);
+  const auto restarting = storage_writable({false, false, "", true});
+  EXPECT_EQ(restarting.status, Status::warn);
+  EXPECT_EQ(restarting.action, Action::none);
 }
 
 TEST(HealthChecks, VenueConnectedTable) {

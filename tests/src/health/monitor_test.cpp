@@ -44,6 +44,10 @@ TEST(HealthMonitor, AStaleFeedAsksForOneRestartPerCooldownAndCountsTheRest) {
     EXPECT_EQ(round.suppressed,
               (std::vector<std::string>{"market_data_fresh", "market_data_fresh"}));
   }
+  // The same time again (a clock that did not move) is still inside the cooldown.
+  round = monitor.evaluate({stale("BTCUSDT")}, kT0);
+  EXPECT_TRUE(round.steps.empty());
+  EXPECT_EQ(round.suppressed.size(), 1u);
   // The cooldown has passed: one more restart.
   round = monitor.evaluate({stale("BTCUSDT"), stale("ETHUSDT")}, kT0 + 600s);
   ASSERT_EQ(round.steps.size(), 1u);
