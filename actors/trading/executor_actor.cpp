@@ -222,8 +222,11 @@ void after_events(Self* self, const paper::VenueEvents& events,
     }
   }
   count_events(self, events);
-  batch.broker_state = paper::to_json(broker.state());
-  if (auto storage = st.config.shared->storage.get()) {
+  // A price update that changed nothing but the last price is not persisted: a restarted broker
+  // gets its next price from the next candle.
+  auto storage = events.empty() ? caf::actor{} : st.config.shared->storage.get();
+  if (storage) {
+    batch.broker_state = paper::to_json(broker.state());
     // The storage actor reports a failure to the trader itself (which halts); the log here
     // says which batch it was.
     self->request(storage, st.config.storage_timeout, store_venue_atom::value, std::move(batch))
@@ -234,7 +237,7 @@ void after_events(Self* self, const paper::VenueEvents& events,
                              to_string(error));
                 }
               });
-  } else if (auto* log = log_of(self)) {
+  } else if (auto* log = log_of(self); log && !events.empty()) {
     log->error("executor: storage is down; a batch of {} venue events is not persisted",
                events.size());
   }

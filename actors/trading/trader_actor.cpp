@@ -20,11 +20,14 @@ namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+constexpr std::chrono::seconds kEquityPersistPeriod{5};
+
 struct TraderState {
   TraderConfig config;
   std::unique_ptr<risk::RiskEngine> risk;  // before the loop, which borrows it
   std::unique_ptr<trading::DecisionLoop> loop;
   risk::RiskState persisted;
+  std::chrono::steady_clock::time_point persisted_at{};
   // When the AI answer of each decision arrived (decision-to-order latency).
   std::map<std::string, std::chrono::steady_clock::time_point> answered;
   // The market data of each decision about to be executed, for its trade rows.
@@ -61,12 +64,29 @@ nlohmann::json risk_json(const risk::RiskEngine& engine) {
   return json;
 }
 
+// Whether a changed risk state is written now. Everything but the equity figures at once; the
+// equity figures (the last equity, a new peak), which move with every price, at most every
+// kEquityPersistPeriod: after a crash the next price restores them, and a halt they cause is
+// itself written at once.
+bool must_persist(Self* self, const risk::RiskState& state) {
+  auto& st = self->state;
+  auto equity_only = state;
+  equity_only.last_equity = st.persisted.last_equity;
+  equity_only.equity_peak = st.persisted.equity_peak;
+  const auto now = st.config.clock->steady_now();
+  if (equity_only != st.persisted || now - st.persisted_at >= kEquityPersistPeriod) {
+    st.persisted_at = now;
+    return true;
+  }
+  return false;
+}
+
 // Persists risk's state when it changed, publishes the views and refreshes the gauges.
 void after_change(Self* self) {
   auto& st = self->state;
   if (!st.loop) return;
   const auto& state = st.risk->state();
-  if (state != st.persisted) {
+  if (state != st.persisted && must_persist(self, state)) {
     const auto previous = st.persisted.trading_state();
     st.persisted = state;
     if (previous != state.trading_state()) {

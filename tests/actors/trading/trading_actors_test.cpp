@@ -184,6 +184,15 @@ class TradingBranch : public ::testing::Test {
     return prometheus::TextSerializer{}.Serialize(registry->Collect());
   }
 
+  // Waits until the executor has accepted `n` orders: a candle that reaches it before the order
+  // would not fill it.
+  void accepted_by_the_venue(int n) {
+    ASSERT_TRUE(eventually([&] {
+      return metric("autotrader_orders_total{side=\"BUY\",status=\"accepted\",venue=\"paper\"}") ==
+             n;
+    }));
+  }
+
   // The value of one series, given as it is printed ("name{labels}"); NaN when absent.
   double metric(const std::string& series) const {
     const auto text = metrics_text();
@@ -234,6 +243,7 @@ TEST_F(TradingBranch, ABuyIsAuditedRecordedExecutedAndFilledWithItsProtection) {
   script_next(decision(llm::Action::buy));
   close_candle(1, 50'000);
   ASSERT_TRUE(eventually([&] { return status_count("trades_executed") == 1; })) << status();
+  accepted_by_the_venue(1);
   close_candle(2, 50'100);  // the market order fills at this price; the AI says HOLD
   ASSERT_TRUE(eventually([&] {
     const auto positions = tree.shared->positions_json()["positions"];
@@ -302,6 +312,7 @@ TEST_F(TradingBranch, TheKillSwitchHaltsEntriesAndSurvivesRestartsOfEveryActor) 
   script_next(decision(llm::Action::buy));
   close_candle(1, 50'000);
   ASSERT_TRUE(eventually([&] { return status_count("trades_executed") == 1; })) << status();
+  accepted_by_the_venue(1);
   close_candle(2, 50'100);
   ASSERT_TRUE(eventually([&] { return tree.shared->positions_json()["positions"].size() == 1; }));
 
@@ -349,6 +360,11 @@ TEST_F(TradingBranch, PausedDecisionsAreAuditedButNotExecuted) {
   script_next(decision(llm::Action::buy));
   close_candle(1, 50'000);
   ASSERT_TRUE(eventually([&] { return status_count("paused") == 1; })) << status();
+  // The decision is done once its row is recorded (after the audit acknowledgement); a candle
+  // that closes before would find it still in flight.
+  ASSERT_TRUE(eventually([&] {
+    return metric("autotrader_storage_writes_total{kind=\"decision\",result=\"ok\"}") == 1.0;
+  }));
   EXPECT_EQ(status_count("trades_executed"), 0u);
   EXPECT_FALSE(status()["enabled"].get<bool>());
 
