@@ -17,6 +17,7 @@
 #include <caf/all.hpp>
 
 #include "actors/feed/market_tree.hpp"
+#include "actors/health/health_routes.hpp"
 #include "actors/http/http_actor.hpp"
 #include "actors/llm/llm_tree.hpp"
 #include "actors/trading/trading_tree.hpp"
@@ -139,6 +140,8 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   // Trading: the "trading" supervisor over storage, executor and trader (trading_actors).
   auto trading = trading_actors::trading_tree(settings, registry.get(), market.feeds, llm.pool,
                                               settings.llm.priority, clock);
+  // Health: the monitor that checks the others and heals (health_actors::health_branch).
+  auto health = health_actors::health_branch(settings, registry, trading.shared, llm.shared, clock);
 
   actors::HttpActorConfig http;
   http.options.bind_address = settings.http.bind;
@@ -148,8 +151,11 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   http.options.request_timeout = duration_cast<milliseconds>(settings.http.request_timeout);
   http.options.max_connections = settings.http.max_connections;
   http.registry = registry;
-  http.routes = operator_routes(registry, std::move(tree), std::move(clock), llm.shared);
+  http.routes = operator_routes(registry, std::move(tree), clock, llm.shared);
   for (auto& route : trading_actors::trading_routes(trading.shared, secrets.api_token)) {
+    http.routes.push_back(std::move(route));
+  }
+  for (auto& route : health_actors::health_routes(health.shared, trading.shared)) {
     http.routes.push_back(std::move(route));
   }
   http.log = core::log::get("http");
@@ -167,6 +173,7 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   root.children.push_back(supervision::supervisor_child(std::move(market.spec)));
   root.children.push_back(supervision::supervisor_child(std::move(llm.spec)));
   root.children.push_back(supervision::supervisor_child(std::move(trading.spec)));
+  root.children.push_back(std::move(health.child));
   return root;
 }
 
