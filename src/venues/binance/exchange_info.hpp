@@ -43,6 +43,13 @@ struct NotionalFilter {
   std::int64_t avg_price_mins = 0;
 };
 
+// PERCENT_PRICE_BY_SIDE: a BUY's price within [avg x bidMultiplierDown, avg x bidMultiplierUp],
+// a SELL's within the ask multipliers, avg being the avgPriceMins-minute average price.
+struct PercentPriceBySideFilter {
+  core::Decimal bid_multiplier_up, bid_multiplier_down, ask_multiplier_up, ask_multiplier_down;
+  std::int64_t avg_price_mins = 0;
+};
+
 struct SymbolInfo {
   core::Symbol symbol;
   std::string status;  // TRADING, HALT, BREAK, ...
@@ -52,6 +59,7 @@ struct SymbolInfo {
   std::optional<LotSizeFilter> lot_size;
   std::optional<LotSizeFilter> market_lot_size;
   std::optional<NotionalFilter> notional;
+  std::optional<PercentPriceBySideFilter> percent_price_by_side;
 };
 
 struct ExchangeInfo {

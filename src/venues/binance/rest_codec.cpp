@@ -102,6 +102,16 @@ std::optional<Error> read_filter(const json& filter, SymbolInfo& info) {
     }
     // NOTIONAL supersedes MIN_NOTIONAL when a symbol lists both.
     if (type == "NOTIONAL" || !info.notional) info.notional = notional;
+  } else if (type == "PERCENT_PRICE_BY_SIDE") {
+    if (auto e = decimals(
+            {"bidMultiplierUp", "bidMultiplierDown", "askMultiplierUp", "askMultiplierDown"}, v)) {
+      return e;
+    }
+    PercentPriceBySideFilter percent{v[0], v[1], v[2], v[3], 0};
+    if (const json* mins = member(filter, "avgPriceMins"); mins != nullptr) {
+      percent.avg_price_mins = as_int(*mins).value_or(0);
+    }
+    info.percent_price_by_side = percent;
   }
   return std::nullopt;
 }
