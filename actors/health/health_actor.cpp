@@ -1,5 +1,7 @@
 #include "actors/health/health_actor.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
@@ -14,6 +16,12 @@ namespace autotrader::health_actors {
 namespace {
 
 using health_tick_atom = caf::atom_constant<caf::atom("hl_tick")>;
+using health_retry_atom = caf::atom_constant<caf::atom("hl_retry")>;
+
+// While the storage actor has no handle (the branch is starting or restarting), the round is
+// run again this soon rather than a whole interval later, so that /readyz turns ready within a
+// second of the start instead of one interval.
+constexpr std::chrono::milliseconds kStorageRetry{1'000};
 using health::Action;
 using health::CheckResult;
 using health::Step;
@@ -178,6 +186,7 @@ void start_round(Self* self) {
   if (!storage) {
     results.push_back(health::storage_writable({false, false, {}, true}));
     finish_round(self, std::move(results));
+    self->delayed_send(self, std::min(kStorageRetry, st.config.interval), health_retry_atom::value);
     return;
   }
   self->request(storage, st.config.probe_timeout, trading_actors::store_probe_atom::value)
@@ -202,6 +211,7 @@ caf::behavior health_actor(Self* self, HealthConfig config, caf::actor_addr supe
                                                                 health_tick_atom::value);
                                              start_round(self);
                                            },
+                                           [self](health_retry_atom) { start_round(self); },
                                        });
 }
 
