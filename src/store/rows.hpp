@@ -108,4 +108,12 @@ struct IncidentRow {
   std::string detail;   // for the operator: subject, target, error
 };
 
+// The account at the end of a calendar date (or when last recorded that day): equity_history.
+struct EquityRow {
+  std::string date;  // "YYYY-MM-DD"
+  double equity = 0;
+  double cash = 0;
+  TimePoint updated_at;
+};
+
 }  // namespace autotrader::store

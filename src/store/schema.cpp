@@ -110,6 +110,17 @@ CREATE TABLE health_probe (
   probed_at TEXT NOT NULL
 );
 )sql"},
+      {4, "equity history",
+       // One row per calendar date: the account's equity and cash when last recorded that day
+       // (the web dashboard's equity curve; daily_performance has the day's realized P&L).
+       R"sql(
+CREATE TABLE equity_history (
+  date TEXT PRIMARY KEY,
+  equity REAL,
+  cash REAL,
+  updated_at TEXT
+);
+)sql"},
   };
   return all;
 }

@@ -611,6 +611,22 @@ Expected<std::vector<TradeRow>> Store::trades_between(TimePoint from, TimePoint 
   });
 }
 
+namespace {
+
+DailyPerformanceRow daily_row(SQLite::Statement& q) {
+  DailyPerformanceRow r;
+  r.date = q.getColumn(0).getString();
+  r.total_trades = q.getColumn(1).getInt64();
+  r.win_rate = q.getColumn(2).getDouble();
+  r.total_pnl = q.getColumn(3).getDouble();
+  r.avg_hold_time = q.getColumn(4).getDouble();
+  r.best_stock = q.getColumn(5).getString();
+  r.parameters = json_column(q.getColumn(6));
+  return r;
+}
+
+}  // namespace
+
 Status Store::upsert_daily_performance(const DailyPerformanceRow& row) {
   return status_of(guarded<Done>("store: save daily performance " + row.date, [&] {
     SQLite::Statement q{*db_,
@@ -639,18 +655,60 @@ Expected<std::optional<DailyPerformanceRow>> Store::daily_performance(const std:
                         "best_stock, parameters FROM daily_performance WHERE date = ?"};
     q.bind(1, date);
     std::optional<DailyPerformanceRow> row;
-    if (q.executeStep()) {
-      DailyPerformanceRow r;
-      r.date = q.getColumn(0).getString();
-      r.total_trades = q.getColumn(1).getInt64();
-      r.win_rate = q.getColumn(2).getDouble();
-      r.total_pnl = q.getColumn(3).getDouble();
-      r.avg_hold_time = q.getColumn(4).getDouble();
-      r.best_stock = q.getColumn(5).getString();
-      r.parameters = json_column(q.getColumn(6));
-      row = std::move(r);
-    }
+    if (q.executeStep()) row = daily_row(q);
     return row;
+  });
+}
+
+Expected<std::vector<DailyPerformanceRow>> Store::daily_performance_between(const std::string& from,
+                                                                            const std::string& to) {
+  return guarded<std::vector<DailyPerformanceRow>>("store: read daily performance", [&] {
+    // "YYYY-MM-DD" text order is date order.
+    SQLite::Statement q{*db_,
+                        "SELECT date, total_trades, win_rate, total_pnl, avg_hold_time, "
+                        "best_stock, parameters FROM daily_performance WHERE date >= ? AND "
+                        "date <= ? ORDER BY date"};
+    q.bind(1, from);
+    q.bind(2, to);
+    std::vector<DailyPerformanceRow> rows;
+    while (q.executeStep()) rows.push_back(daily_row(q));
+    return rows;
+  });
+}
+
+Status Store::upsert_equity(const EquityRow& row) {
+  return status_of(guarded<Done>("store: save equity " + row.date, [&] {
+    SQLite::Statement q{*db_,
+                        "INSERT INTO equity_history (date, equity, cash, updated_at) VALUES "
+                        "(?,?,?,?) ON CONFLICT (date) DO UPDATE SET equity = excluded.equity, "
+                        "cash = excluded.cash, updated_at = excluded.updated_at"};
+    q.bind(1, row.date);
+    q.bind(2, row.equity);
+    q.bind(3, row.cash);
+    q.bind(4, format_timestamp(row.updated_at));
+    q.exec();
+    return Done{};
+  }));
+}
+
+Expected<std::vector<EquityRow>> Store::equity_between(const std::string& from,
+                                                       const std::string& to) {
+  return guarded<std::vector<EquityRow>>("store: read equity history", [&] {
+    SQLite::Statement q{*db_,
+                        "SELECT date, equity, cash, updated_at FROM equity_history WHERE date >= "
+                        "? AND date <= ? ORDER BY date"};
+    q.bind(1, from);
+    q.bind(2, to);
+    std::vector<EquityRow> rows;
+    while (q.executeStep()) {
+      EquityRow row;
+      row.date = q.getColumn(0).getString();
+      row.equity = q.getColumn(1).getDouble();
+      row.cash = q.getColumn(2).getDouble();
+      row.updated_at = time_column(q.getColumn(3));
+      rows.push_back(std::move(row));
+    }
+    return rows;
   });
 }
 

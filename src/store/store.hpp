@@ -1,8 +1,8 @@
 #pragma once
 // The autotrader database: <data dir>/autotrader.db over SQLiteCpp, in WAL mode, migrated to
 // the latest schema (schema.hpp) when opened. Typed inserts and queries for decisions, orders,
-// fills, positions, the trading state, the parameter history, health incidents and the classic
-// analytics tables.
+// fills, positions, the trading state, the parameter history, health incidents, the equity
+// history and the classic analytics tables.
 //
 // Errors are values: every function catches SQLite's exceptions and returns an Error whose
 // code says what the operator must fix (disk_full for SQLITE_FULL, read_only, corrupt,
@@ -99,6 +99,14 @@ class Store {
   Expected<std::vector<TradeRow>> trades_between(TimePoint from, TimePoint to);
   [[nodiscard]] Status upsert_daily_performance(const DailyPerformanceRow& row);
   Expected<std::optional<DailyPerformanceRow>> daily_performance(const std::string& date);
+  // The daily_performance rows with from <= date <= to ("YYYY-MM-DD"), oldest first.
+  Expected<std::vector<DailyPerformanceRow>> daily_performance_between(const std::string& from,
+                                                                       const std::string& to);
+
+  // equity history: one row per date, rewritten as the day goes on
+  [[nodiscard]] Status upsert_equity(const EquityRow& row);
+  // The rows with from <= date <= to ("YYYY-MM-DD"), oldest first.
+  Expected<std::vector<EquityRow>> equity_between(const std::string& from, const std::string& to);
 
  private:
   Store(std::filesystem::path path, std::unique_ptr<SQLite::Database> db);
