@@ -1,6 +1,7 @@
 #include "actors/trading/executor_actor.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@ namespace autotrader::trading_actors {
 namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
+constexpr std::chrono::minutes kEquitySampleInterval{1};
 
 struct ExecutorState {
   ExecutorConfig config;
@@ -28,6 +30,8 @@ struct ExecutorState {
   // Realized P&L of exit orders still filling, for the trade outcome when they complete.
   std::map<std::string, core::Decimal> exit_pnl;
   StateLoading loading;
+  // When the last equity sample went to the storage actor (none yet: the first price sends one).
+  std::optional<std::chrono::steady_clock::time_point> last_equity_sample;
   static inline const char* name = "executor";
 };
 
@@ -124,6 +128,25 @@ void count_events(Self* self, const paper::VenueEvents& events) {
       metrics->count_protective_exit(venue, paper::to_string(exit->kind));
     }
   }
+}
+
+// Sends today's equity to the storage actor after a batch of events, and on prices alone at
+// most once per kEquitySampleInterval: the chart needs a point per day, and a write per tick
+// would cost a transaction on every price. Sent after the batch, so it arrives after it.
+void record_equity(Self* self, bool after_batch) {
+  auto& st = self->state;
+  const auto now = st.config.clock->steady_now();
+  if (!after_batch && st.last_equity_sample &&
+      now - *st.last_equity_sample < kEquitySampleInterval) {
+    return;
+  }
+  auto storage = st.config.shared->storage.get();
+  if (!storage) return;
+  st.last_equity_sample = now;
+  const auto& broker = *st.broker;
+  self->send(storage, store_equity_atom::value,
+             EquitySample{broker.equity().value_or(broker.quote_balance()).to_double(),
+                          broker.quote_balance().to_double()});
 }
 
 // Persists a batch of events (with the positions as they were before it, for hold times) and
@@ -241,6 +264,7 @@ void after_events(Self* self, const paper::VenueEvents& events,
     log->error("executor: storage is down; a batch of {} venue events is not persisted",
                events.size());
   }
+  record_equity(self, !events.empty());
   auto trader = st.config.shared->trader.get();
   if (trader && forward_events && !events.empty()) {
     self->send(trader, exec_events_atom::value, EventsMsg{events});

@@ -14,6 +14,10 @@
 //                         be appended to; no decision or audit record is written
 //   health   -> storage:  (store_incident_atom, store::IncidentRow)  -> StoreResult
 //   http     -> storage:  (store_incidents_atom, limit, HttpReply)   answered through HttpReply
+//   executor -> storage:  (store_equity_atom, EquitySample)          today's equity_history row;
+//                         no answer (a chart's point: a failure is logged and counted, it does
+//                         not halt trading)
+//   http     -> storage:  (store_perf_atom, PerformanceQuery)        answered through its callback
 //   storage  -> trader:   (storage_failed_atom, message)             a write failed: halt
 //   trader   -> executor: (exec_place_atom, OrderMessage)            -> EventsMsg
 //   trader   -> executor: (exec_account_atom)                        -> AccountUpdate
@@ -30,6 +34,7 @@
 // or unrecorded).
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,6 +57,8 @@ using store_trades_atom = caf::atom_constant<caf::atom("st_trades")>;
 using store_probe_atom = caf::atom_constant<caf::atom("st_probe")>;
 using store_incident_atom = caf::atom_constant<caf::atom("st_incid")>;
 using store_incidents_atom = caf::atom_constant<caf::atom("st_incids")>;
+using store_equity_atom = caf::atom_constant<caf::atom("st_equity")>;
+using store_perf_atom = caf::atom_constant<caf::atom("st_perf")>;
 using storage_failed_atom = caf::atom_constant<caf::atom("st_failed")>;
 using exec_place_atom = caf::atom_constant<caf::atom("ex_place")>;
 using exec_account_atom = caf::atom_constant<caf::atom("ex_acct")>;
@@ -124,6 +131,31 @@ struct VenueBatch {
   nlohmann::json broker_state;
 };
 
+// The account as the executor sees it, for today's row of the equity history. The executor sends
+// one after every batch of venue events and at most once a minute on prices alone.
+struct EquitySample {
+  double equity = 0;
+  double cash = 0;
+};
+
+// The stored performance of the last `days` calendar dates, today included (dates in the
+// trading day's zone, risk.day_utc_offset_minutes): the web dashboard's live stats and chart.
+struct PerformanceRows {
+  std::string from;                              // "YYYY-MM-DD", the first date asked for
+  std::string today;                             // "YYYY-MM-DD"
+  std::vector<store::EquityRow> equity;          // oldest first
+  std::vector<store::DailyPerformanceRow> days;  // oldest first
+  std::string error;  // not empty: the database could not be read (the rows are empty)
+};
+
+// A read for an HTTP thread: the storage actor calls `answer` once, on its own thread (so it
+// must be cheap and thread-safe, e.g. build the JSON and call a net::Responder). A query that is
+// dropped unanswered leaves the responder to the server's 504.
+struct PerformanceQuery {
+  int days = 30;  // >= 1
+  std::function<void(PerformanceRows)> answer;
+};
+
 }  // namespace autotrader::trading_actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StoreResult)
@@ -134,6 +166,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::VenueBatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateDoc)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::StateWrite)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::EventsMsg)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::EquitySample)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading_actors::PerformanceQuery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::store::IncidentRow)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::WriteAudit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(autotrader::trading::RecordDecision)

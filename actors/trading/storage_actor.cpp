@@ -1,5 +1,6 @@
 #include "actors/trading/storage_actor.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -238,6 +239,38 @@ std::string apply_batch(Self* self, const VenueBatch& batch) {
   return {};
 }
 
+// A point of the equity chart that could not be written: logged and counted, but trading goes on
+// (report_failure would halt it).
+void equity_failed(Self* self, const std::string& message) {
+  if (auto* metrics = self->state.config.shared->metrics()) {
+    metrics->count_storage_write("equity", false);
+  }
+  if (auto* log = log_of(self)) log->error("storage: equity write failed: {}", message);
+}
+
+// The equity history and daily performance of the last `days` dates, today included.
+PerformanceRows performance_rows(Self* self, int days) {
+  auto& st = self->state;
+  PerformanceRows rows;
+  const auto now = st.config.clock->wall_now();
+  const auto back = std::chrono::hours{24} * std::max(days - 1, 0);
+  rows.today = store::calendar_date(now, st.config.day_utc_offset);
+  rows.from = store::calendar_date(now - back, st.config.day_utc_offset);
+  if (!ensure_db(self)) {
+    rows.error = "database unavailable: " + st.db_error;
+    return rows;
+  }
+  auto equity = st.db->equity_between(rows.from, rows.today);
+  auto performance = st.db->daily_performance_between(rows.from, rows.today);
+  if (!equity || !performance) {
+    rows.error = !equity ? equity.error().message : performance.error().message;
+    return rows;
+  }
+  rows.equity = std::move(*equity);
+  rows.days = std::move(*performance);
+  return rows;
+}
+
 caf::behavior storage_actor(Self* self, StorageConfig config) {
   self->state.config = std::move(config);
   auto& st = self->state;
@@ -382,6 +415,26 @@ caf::behavior storage_actor(Self* self, StorageConfig config) {
                               {"detail", row.detail}});
             }
             reply.respond(net::HttpResponse::json(200, {{"incidents", rows}}));
+          },
+          [=](store_equity_atom, const EquitySample& sample) {
+            auto& st = self->state;
+            if (!ensure_db(self)) {
+              equity_failed(self, "database unavailable: " + st.db_error);
+              return;
+            }
+            store::EquityRow row;
+            row.updated_at = st.config.clock->wall_now();
+            row.date = store::calendar_date(row.updated_at, st.config.day_utc_offset);
+            row.equity = sample.equity;
+            row.cash = sample.cash;
+            if (auto status = st.db->upsert_equity(row)) {
+              equity_failed(self, status->message);
+              return;
+            }
+            succeeded(self, "equity");
+          },
+          [=](store_perf_atom, const PerformanceQuery& query) {
+            if (query.answer) query.answer(performance_rows(self, query.days));
           },
           [=](store_trades_atom, std::size_t limit, const HttpReply& reply) {
             auto& st = self->state;

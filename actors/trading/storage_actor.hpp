@@ -11,7 +11,9 @@
 // again, so trading can resume once the operator has made room (and resumed risk).
 //
 // It also keeps the durable state document of the branch ({"risk": ..., "executor": ...}) in
-// the trading_state table, and recomputes the day's daily_performance row after every trade.
+// the trading_state table, recomputes the day's daily_performance row after every trade, keeps
+// today's equity_history row from the executor's samples and answers the web dashboard's
+// performance reads (PerformanceQuery).
 #include <chrono>
 #include <memory>
 

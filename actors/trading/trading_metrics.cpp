@@ -21,7 +21,7 @@ constexpr const char* kOutcomes[] = {
 constexpr const char* kSides[] = {"BUY", "SELL"};
 constexpr const char* kOrderStatuses[] = {"accepted", "rejected", "filled", "cancelled"};
 constexpr const char* kStates[] = {"ACTIVE", "REDUCING", "HALTED"};
-constexpr const char* kStorageKinds[] = {"audit", "decision", "venue", "state"};
+constexpr const char* kStorageKinds[] = {"audit", "decision", "venue", "state", "equity"};
 
 prometheus::Histogram& histogram(prometheus::Registry& registry, const std::string& name,
                                  const std::string& help,
