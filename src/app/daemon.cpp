@@ -39,6 +39,7 @@
 #include "net/proxy.hpp"
 #include "supervision/run_root.hpp"
 #include "supervision/tree_view.hpp"
+#include "web/web_routes.hpp"
 
 namespace autotrader::app {
 namespace {
@@ -156,6 +157,9 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
     http.routes.push_back(std::move(route));
   }
   for (auto& route : health_actors::health_routes(health.shared, trading.shared)) {
+    http.routes.push_back(std::move(route));
+  }
+  for (auto& route : web::web_routes(trading.shared, health.shared)) {
     http.routes.push_back(std::move(route));
   }
   http.log = core::log::get("http");
