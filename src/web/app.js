@@ -53,6 +53,11 @@
     return value === null || value === undefined || !Number.isFinite(n) ? '—' : `${(n * 100).toFixed(1)}%`;
   }
 
+  // Health values are ratios, ages and byte counts: four significant digits are enough.
+  function shortNumber(value) {
+    return typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(4)) : value;
+  }
+
   function time(value) {
     if (!value) return '—';
     const d = new Date(value);
@@ -207,7 +212,7 @@
     const checks = Array.isArray(doc.checks) ? doc.checks : [];
     if (checks.length === 0) return emptyRow(body, 6, 'no check has run yet');
     body.replaceChildren(...checks.map((c) => {
-      const tr = row([c.name, c.subject, null, c.value, c.threshold, c.detail]);
+      const tr = row([c.name, c.subject, null, shortNumber(c.value), shortNumber(c.threshold), c.detail]);
       tr.children[2].replaceChildren(el('span', c.status || '—', `badge ${tone(c.status)}`));
       return tr;
     }));
@@ -254,7 +259,8 @@
     add('line', { x1: L, x2: W - R, y1: yP(0), y2: yP(0), class: 'axis' });
     pnls.forEach((v, i) => {
       const top = Math.min(yP(0), yP(v));
-      add('rect', { x: x(i) - step * 0.3, width: step * 0.6, y: top, height: Math.max(1, Math.abs(yP(v) - yP(0))),
+      const barWidth = Math.min(step * 0.6, 24);
+      add('rect', { x: x(i) - barWidth / 2, width: barWidth, y: top, height: Math.max(1, Math.abs(yP(v) - yP(0))),
         class: v >= 0 ? 'bar-up' : 'bar-down' }).appendChild(
         Object.assign(document.createElementNS(SVG_NS, 'title'), { textContent: `${data[i].date}: P&L ${num(v)}` }));
     });
