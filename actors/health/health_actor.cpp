@@ -149,18 +149,29 @@ std::vector<CheckResult> immediate_checks(Self* self) {
   std::vector<CheckResult> results;
   std::vector<CheckResult> feeds;
   bool any_fresh = false;
+  bool any_failing = false;
   for (const auto& symbol : config.symbols) {
     std::optional<health::TimePoint> last;
     if (config.last_message) last = config.last_message(config.venue, symbol);
     feeds.push_back(health::market_data_fresh(
         config.venue, symbol, last, now, config.shared->watch_started(), thresholds.feed_max_age));
     any_fresh = any_fresh || feeds.back().status == health::Status::ok;
+    any_failing = any_failing || feeds.back().status == health::Status::failing;
   }
-  // A real venue counts as connected while any symbol's data is fresh: a dead connection
-  // stops every symbol at once.
+  // A real venue counts as connected while any symbol's data is fresh (a dead connection stops
+  // every symbol at once), as disconnected once a symbol is overdue, and as unknown before the
+  // first message within the maximum age (a start: no restart then).
+  std::optional<bool> connected;
+  if (any_fresh) {
+    connected = true;
+  } else if (any_failing) {
+    connected = false;
+  }
   results.push_back(health::venue_connected(
-      config.venue, any_fresh,
-      any_fresh ? "market data arriving" : "no symbol has fresh market data"));
+      config.venue, connected,
+      any_fresh
+          ? "market data arriving"
+          : (any_failing ? "no symbol has fresh market data" : "waiting for the first message")));
   for (auto& feed : feeds) results.push_back(std::move(feed));
   if (config.pool) {
     for (auto& provider : health::providers_usable(config.pool->status_json())) {

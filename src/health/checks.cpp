@@ -66,8 +66,12 @@ CheckResult venue_connected(const std::string& venue, std::optional<bool> connec
   r.check = "venue_connected";
   r.subject = venue;
   const bool up = venue == "sim" || connected.value_or(false);
+  // Unknown (a start, before any symbol's first message): a warning without an action. A feed
+  // that never delivers fails market_data_fresh once the maximum age has passed, and that
+  // restarts it; restarting a feed that is still connecting would only delay it.
+  const bool unknown = venue != "sim" && !connected;
   r.value = up ? 1 : 0;
-  r.status = up ? Status::ok : Status::failing;
+  r.status = up ? Status::ok : (unknown ? Status::warn : Status::failing);
   if (venue == "sim") {
     r.detail = "the simulated venue is in the process";
   } else if (!detail.empty()) {
@@ -75,7 +79,7 @@ CheckResult venue_connected(const std::string& venue, std::optional<bool> connec
   } else {
     r.detail = !connected ? "unknown" : (up ? "connected" : "disconnected");
   }
-  if (!up) {
+  if (!up && !unknown) {
     r.action = Action::restart_child;
     r.target = feed_target(venue);
   }

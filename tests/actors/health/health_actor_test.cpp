@@ -41,7 +41,9 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
   return condition();
 }
 
-caf::behavior holding_pool(caf::event_based_actor*) {
+// (CAF 0.17 binds a function spawned without arguments through a null pointer, which UBSan
+// reports; every spawned function here takes one.)
+caf::behavior holding_pool(caf::event_based_actor*, std::string /*name*/) {
   return {[](llm_actors::llm_analyze_atom, const llm::DecisionInput&) {
     llm_actors::PoolReply reply;
     reply.decision.action = llm::Action::hold;
@@ -76,7 +78,7 @@ class HealthMonitorActor : public ::testing::Test {
     settings.supervision.backoff_max = 50ms;
     settings.supervision.backoff_random_factor = 0;
     settings.supervision.max_restarts = 20;
-    pool->set(system.spawn(holding_pool));
+    pool->set(system.spawn(holding_pool, std::string{"pool"}));
     last_message_ms = clock->wall_ms.load();  // fresh
     disk_available = 500;
   }
@@ -126,7 +128,9 @@ class HealthMonitorActor : public ::testing::Test {
     sim.id = "sim";
     sim.start = [starts = sim_starts](caf::event_based_actor& parent) {
       ++*starts;
-      return parent.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; });
+      return parent.spawn(
+          [](caf::event_based_actor*, std::string) -> caf::behavior { return {[](int) {}}; },
+          std::string{"sim"});
     };
     market.children.push_back(std::move(sim));
 

@@ -131,7 +131,10 @@ TEST(HealthChecks, VenueConnectedTable) {
   EXPECT_EQ(down.action, Action::restart_child);
   EXPECT_EQ(down.target, "market/binance");
   EXPECT_EQ(down.detail, "no symbol fresh");
-  EXPECT_EQ(venue_connected("binance", std::nullopt).status, Status::failing);
+  // Unknown, e.g. at start before the first message: a warning that restarts nothing.
+  const auto unknown = venue_connected("binance", std::nullopt, "waiting for the first message");
+  EXPECT_EQ(unknown.status, Status::warn);
+  EXPECT_EQ(unknown.action, Action::none);
 }
 
 TEST(HealthChecks, ProvidersUsableOnlyFailForReasonsAPersonFixes) {
