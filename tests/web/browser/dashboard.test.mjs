@@ -184,5 +184,7 @@ try {
 } catch (error) {
   console.error(error);
   console.error(`--- daemon output (last 4000 characters) ---\n${output.slice(-4000)}`);
+  // Its pipes would keep Node's event loop, and so the daemon, alive.
+  killDaemon();
   process.exitCode = 1;
 }
