@@ -243,7 +243,7 @@ std::string apply_batch(Self* self, const VenueBatch& batch) {
 // (report_failure would halt it).
 void equity_failed(Self* self, const std::string& message) {
   if (auto* metrics = self->state.config.shared->metrics()) {
-    metrics->count_storage_write("equity", false);
+    metrics->count_storage_write("equity", false, /*halts=*/false);
   }
   if (auto* log = log_of(self)) log->error("storage: equity write failed: {}", message);
 }

@@ -192,9 +192,9 @@ void TradingMetrics::count_skipped(std::string_view reason, std::uint64_t n) {
   if (n > 0) skipped_.Add({{"reason", std::string{reason}}}).Increment(static_cast<double>(n));
 }
 
-void TradingMetrics::count_storage_write(std::string_view kind, bool ok) {
+void TradingMetrics::count_storage_write(std::string_view kind, bool ok, bool halts) {
   storage_writes_.Add({{"kind", std::string{kind}}, {"result", ok ? "ok" : "error"}}).Increment();
-  if (!ok) storage_failures_.Increment();
+  if (!ok && halts) storage_failures_.Increment();
 }
 
 void TradingMetrics::set_trader_ready(bool ready) {

@@ -22,7 +22,8 @@
 //   autotrader_autonomous_enabled                       1 when decisions may execute
 //   autotrader_kill_switch_engaged                      1 while the kill switch holds
 //   autotrader_candles_skipped_total{reason}            in_flight, warm_up
-//   autotrader_storage_writes_total{kind,result}        audit, decision, venue, state; ok|error
+//   autotrader_storage_writes_total{kind,result}        audit, decision, venue, state, equity;
+//                                                       ok|error
 //   autotrader_storage_failures_total                   writes that failed (each halts trading)
 //   autotrader_trader_ready                             1 once the trader has loaded its state
 // Thread-safe (prometheus-cpp is).
@@ -61,7 +62,9 @@ class TradingMetrics {
                 double drawdown);
   void set_autonomous(bool enabled);
   void count_skipped(std::string_view reason, std::uint64_t n);
-  void count_storage_write(std::string_view kind, bool ok);
+  // A failed write that halts trading (every kind but the equity chart's) also counts in
+  // autotrader_storage_failures_total.
+  void count_storage_write(std::string_view kind, bool ok, bool halts = true);
   void set_trader_ready(bool ready);
 
  private:
