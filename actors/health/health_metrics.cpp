@@ -15,6 +15,7 @@ const std::pair<const char*, health::Action> kIncidents[] = {
     {"market_data_fresh", health::Action::restart_child},
     {"market_data_fresh", health::Action::none},
     {"provider_usable", health::Action::none},
+    {"provider_usable", health::Action::restart_child},
     {"disk_free", health::Action::risk_reducing},
     {"disk_free", health::Action::risk_halted},
     {"disk_free", health::Action::risk_active},
@@ -24,7 +25,7 @@ const std::pair<const char*, health::Action> kIncidents[] = {
     {"storage_writable", health::Action::risk_active},
 };
 
-const char* const kRestartChecks[] = {"venue_connected", "market_data_fresh"};
+const char* const kRestartChecks[] = {"venue_connected", "market_data_fresh", "provider_usable"};
 
 }  // namespace
 

@@ -128,11 +128,26 @@ std::vector<CheckResult> providers_usable(const nlohmann::json& pool_status) {
     r.subject = name;
     r.critical = false;  // the pool falls back; technical analysis always answers
     const bool unusable = state == "OPEN" && needs_operator(reason);
-    r.value = unusable ? 0 : 1;
-    r.status = unusable ? Status::failing : Status::ok;
+    // Stuck: out for failures whose last one was a timeout or a broken connection. Its child
+    // is restarted (a fresh HTTPS client and connection pool); auth or quota a restart cannot
+    // cure, and an answer that failed validation is the model's, not the connection's.
+    std::string last_kind;
+    if (const auto error = service.find("last_error");
+        error != service.end() && error->is_object()) {
+      last_kind = text_of(*error, "kind");
+    }
+    const bool stuck = !unusable && (state == "OPEN" || state == "HALF_OPEN") &&
+                       (last_kind == "timeout" || last_kind == "connection");
+    r.value = unusable || stuck ? 0 : 1;
+    r.status = unusable ? Status::failing : (stuck ? Status::warn : Status::ok);
     r.detail = "breaker " + (state.empty() ? std::string{"unknown"} : state) +
                (reason.empty() ? "" : " (" + reason + ")");
     if (unusable) r.detail += ": needs the operator (a key, a quota or a request fix)";
+    if (stuck) {
+      r.detail += ": stuck (last error: " + last_kind + ")";
+      r.action = Action::restart_child;
+      r.target = "llm/" + name;
+    }
     results.push_back(std::move(r));
   }
   return results;

@@ -79,7 +79,9 @@ CheckResult market_data_fresh(const std::string& venue, const std::string& symbo
 // One result per provider in the pool's GET /api/backup-services-status document, skipping
 // DISABLED providers (not configured) and the technical-analysis fallback. A provider is
 // unusable while its breaker is OPEN for a reason only a person fixes (auth, quota,
-// bad_request); an OPEN breaker for failures closes by itself. Malformed input: no results.
+// bad_request). A provider whose breaker is OPEN or HALF_OPEN after failures whose last was a
+// timeout or a connection error is stuck: a warning whose action restarts its child
+// ("llm/<name>"). Malformed input: no results.
 std::vector<CheckResult> providers_usable(const nlohmann::json& pool_status);
 
 struct DiskReading {

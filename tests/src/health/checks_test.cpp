@@ -160,6 +160,32 @@ TEST(HealthChecks, ProvidersUsableOnlyFailForReasonsAPersonFixes) {
     EXPECT_FALSE(results[i].critical);
   }
   EXPECT_TRUE(providers_usable(nlohmann::json::array()).empty());
+}
+
+TEST(HealthChecks, AProviderOutAfterTimeoutsOrBrokenConnectionsIsRestarted) {
+  const auto status = nlohmann::json::parse(R"({"services":[
+    {"name":"gemini","kind":"gemini","status":"OPEN","reason":"consecutive_failures",
+     "last_error":{"kind":"timeout","http_status":0,"message":"first byte"}},
+    {"name":"openai","kind":"openai","status":"HALF_OPEN","reason":"probe_failed",
+     "last_error":{"kind":"connection","http_status":0,"message":"refused"}},
+    {"name":"anthropic","kind":"anthropic","status":"OPEN","reason":"failure_rate",
+     "last_error":{"kind":"schema_violation","http_status":200,"message":"x"}},
+    {"name":"together","kind":"together","status":"ACTIVE","reason":null,
+     "last_error":{"kind":"timeout","http_status":0,"message":"recovered since"}},
+    {"name":"local","kind":"local","status":"OPEN","reason":"auth",
+     "last_error":{"kind":"connection","http_status":0,"message":"x"}}]})");
+  const auto results = providers_usable(status);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].status, Status::warn);
+  EXPECT_EQ(results[0].action, Action::restart_child);
+  EXPECT_EQ(results[0].target, "llm/gemini");
+  EXPECT_EQ(results[1].action, Action::restart_child);
+  EXPECT_EQ(results[1].target, "llm/openai");
+  EXPECT_EQ(results[2].action, Action::none);  // the model's answers, not the connection
+  EXPECT_EQ(results[2].status, Status::ok);
+  EXPECT_EQ(results[3].action, Action::none);     // closed again
+  EXPECT_EQ(results[4].status, Status::failing);  // a restart does not cure a bad key
+  EXPECT_EQ(results[4].action, Action::none);
   EXPECT_TRUE(providers_usable(nlohmann::json{{"services", 3}}).empty());
 }
 
