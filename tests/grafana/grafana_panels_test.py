@@ -3,13 +3,14 @@
 
 The test starts the daemon (sim market, fast candles, so it trades within seconds) and Debian's
 Prometheus scraping it every second, waits until Prometheus holds a few scrapes and the daemon
-has filled orders, then runs each panel's PromQL through /api/v1/query. A query fails if
-Prometheus cannot parse or evaluate it, if it returns no series or only NaN, or if it names an
+has filled orders, then runs each panel's PromQL through /api/v1/query. First promtool parses
+every query (as the expression of a recording rule in a generated rule file). A query fails if
+promtool or Prometheus cannot parse it, if it returns no series or only NaN, or if it names an
 autotrader_* metric Prometheus has never scraped. A few panels may legitimately be empty: they
 are listed in ALLOWED_EMPTY with the reason. Both processes are stopped and the temporary
 directory removed on every exit path.
 
-usage: grafana_panels_test.py --autotrader BIN --prometheus BIN --dashboards DIR
+usage: grafana_panels_test.py --autotrader BIN --prometheus BIN [--promtool BIN] --dashboards DIR
 """
 import argparse
 import ctypes
@@ -235,9 +236,37 @@ def samples(data):
 
 # ---------------------------------------------------------------- main
 
+def promtool_parse(promtool, queries, tmp):
+    """Every panel expression parsed by promtool, as the expression of a recording rule in a
+    generated rule file (`promtool check rules` parses PromQL without a server). Returns the
+    failures."""
+    failures = []
+    exprs = []
+    for uid, title, ref, raw in queries:
+        expr, unknown_vars = substitute(raw)
+        if not unknown_vars:
+            exprs.append((f"{uid} / {title} / {ref}", expr))
+    path = os.path.join(tmp, "panel_rules.yml")
+    with open(path, "w") as f:
+        f.write("groups:\n  - name: panels\n    rules:\n")
+        for i, (_, expr) in enumerate(exprs):
+            f.write(f"      - record: panel_query_{i}\n        expr: {json.dumps(expr)}\n")
+    proc = subprocess.run([promtool, "check", "rules", path], capture_output=True, text=True)
+    if proc.returncode != 0:
+        out = proc.stdout + proc.stderr
+        for i, (where, expr) in enumerate(exprs):
+            if f'"panel_query_{i}"' in out:
+                failures.append(f"{where}: promtool cannot parse it\n    {expr}")
+        failures.append("promtool check rules failed on the panel queries:\n" + out.strip())
+    else:
+        log(f"promtool parsed all {len(exprs)} panel queries")
+    return failures
+
+
 def run(args, tmp):
     queries, problems = load_queries(args.dashboards)
     log(f"{len(queries)} panel queries in {args.dashboards}")
+    problems = problems + promtool_parse(args.promtool, queries, tmp)
 
     env = {k: v for k, v in os.environ.items()
            if k in ("PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")}
@@ -330,11 +359,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--autotrader", required=True)
     parser.add_argument("--prometheus", default="/usr/bin/prometheus")
+    parser.add_argument("--promtool", default="/usr/bin/promtool")
     parser.add_argument("--dashboards", required=True)
     args = parser.parse_args()
     # The processes run in the temporary directory: relative paths would not resolve there.
-    args.autotrader, args.prometheus = map(os.path.abspath, (args.autotrader, args.prometheus))
-    for exe in (args.autotrader, args.prometheus):
+    args.autotrader, args.prometheus, args.promtool = map(
+        os.path.abspath, (args.autotrader, args.prometheus, args.promtool))
+    for exe in (args.autotrader, args.prometheus, args.promtool):
         if not os.access(exe, os.X_OK):
             print(f"FAIL: {exe} is not an executable (Prometheus: apt-get install prometheus)")
             return 1
