@@ -200,9 +200,9 @@ class Desk {
         broker_(std::move(broker_options), clock_) {
     trading::DecisionLoopOptions options;
     for (std::size_t i = 0; i < symbols; ++i) {
-      char name[16];
-      std::snprintf(name, sizeof name, "S%03zuUSDT", i);
-      auto symbol = *core::Symbol::parse(name);
+      std::string digits = std::to_string(i);
+      digits.insert(0, digits.size() < 3 ? 3 - digits.size() : 0, '0');
+      auto symbol = *core::Symbol::parse("S" + digits + "USDT");  // S000USDT, S001USDT, ...
       options.symbols.push_back(symbol);
       // Binance-like filters: tick 0.01, step 0.00001, min notional 5.
       options.symbol_rules[symbol.str()] =
