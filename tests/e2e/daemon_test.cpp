@@ -96,13 +96,14 @@ TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
       return node.contains("children") ? node.at("children").size() : 0;
     };
     const auto& children = tree.at("children");
-    const bool complete = children.size() == 3 && count(children.at(1)) == 1 &&
-                          count(children.at(2)) == 3 && all_running(tree);
+    const bool complete = children.size() == 5 && count(children.at(1)) == 1 &&
+                          count(children.at(2)) == 3 && count(children.at(3)) == 3 &&
+                          all_running(tree);
     if (complete || std::chrono::steady_clock::now() > deadline) break;
   }
   EXPECT_EQ(tree.at("id"), "root");
   EXPECT_EQ(tree.at("strategy"), "one_for_one");
-  ASSERT_EQ(tree.at("children").size(), 3u);
+  ASSERT_EQ(tree.at("children").size(), 5u);
   const auto& http = tree.at("children").at(0);
   EXPECT_EQ(http.at("id"), "http");
   EXPECT_EQ(http.at("state"), "running");
@@ -127,6 +128,19 @@ TEST_F(DaemonTest, SupervisionTreeShowsTheLiveChildren) {
     EXPECT_EQ(child.at("state"), "running") << child.at("id");
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"gemini", "openai", "pool"}));
+  // The trading branch: storage before the executor and the trader (rest_for_one), then the
+  // health monitor.
+  const auto& trading = tree.at("children").at(3);
+  EXPECT_EQ(trading.at("id"), "trading");
+  EXPECT_EQ(trading.at("strategy"), "rest_for_one");
+  ids.clear();
+  for (const auto& child : trading.at("children")) {
+    ids.push_back(child.at("id"));
+    EXPECT_EQ(child.at("state"), "running") << child.at("id");
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"storage", "executor", "trader"}));
+  EXPECT_EQ(tree.at("children").at(4).at("id"), "health");
+  EXPECT_EQ(tree.at("children").at(4).at("state"), "running");
 }
 
 // The built-in simulated market delivers within seconds of start (a 1m candle every 100 ms by

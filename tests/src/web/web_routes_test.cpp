@@ -144,10 +144,14 @@ class DashboardApi : public ::testing::Test {
     config.audit.directory = dir_ / "data" / "logs";
     config.shared = shared_;
     config.clock = clock_;
-    system_.spawn([config](caf::event_based_actor* self) {
-      trading_actors::spawn_storage_actor(*self, config);
-      return caf::behavior{[](caf::unit_t) {}};
-    });
+    // The parent takes an argument: CAF 0.17 binds a function spawned without any through a
+    // null pointer, which UBSan reports.
+    system_.spawn(
+        [](caf::event_based_actor* self, trading_actors::StorageConfig config) {
+          trading_actors::spawn_storage_actor(*self, std::move(config));
+          return caf::behavior{[](caf::unit_t) {}};
+        },
+        config);
     ASSERT_TRUE(wait_for([&] { return static_cast<bool>(shared_->storage.get()); }));
   }
 
