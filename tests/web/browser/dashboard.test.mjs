@@ -113,7 +113,14 @@ async function main() {
       }
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+    // A reload aborts the page's polls in flight (net::ERR_ABORTED): not a failure of the
+    // daemon. Every other failed request is.
+    let reloading = false;
+    page.on('requestfailed', (request) => {
+      const error = request.failure()?.errorText;
+      if (reloading && error === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${request.url()} ${error}`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
@@ -165,7 +172,9 @@ async function main() {
     assert.equal(risk.trading_state, 'ACTIVE');
 
     // The token outlives a reload of the tab.
+    reloading = true;
     await page.reload();
+    reloading = false;
     await page.waitForFunction(() => Number(document.getElementById('stat-trades-executed').textContent) > 0);
     assert.equal(await page.inputValue('#api-token'), TOKEN);
 
