@@ -13,14 +13,12 @@ directory removed on every exit path.
 usage: grafana_panels_test.py --autotrader BIN --prometheus BIN [--promtool BIN] --dashboards DIR
 """
 import argparse
-import ctypes
 import json
 import math
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +26,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from e2e_support import die_with_parent, free_port, tail  # noqa: E402
+from e2e_support import wait_for as _wait_for  # noqa: E402
 
 EXPECTED_UIDS = {"autotrader-trading", "autotrader-reliability", "autotrader-ai"}
 SCHEMA_VERSION = 39
@@ -127,18 +129,11 @@ def substitute(expr):
 
 # ---------------------------------------------------------------- processes
 
-def _die_with_parent():
-    # If this driver is killed (ctest's timeout sends SIGKILL), its children go too.
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    os.setsid()
-
-
 def start(argv, cwd, env, out_path):
     out = open(out_path, "wb")
     try:
         return subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+                                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
     finally:
         out.close()
 
@@ -155,34 +150,14 @@ def stop(proc, name):
         proc.wait()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tail(path, n=30):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:])
-    except OSError as e:
-        return f"({e})"
-
-
 def wait_for(what, deadline_s, check, procs):
     """Polls check() until it returns a truthy value; fails if a process exits first."""
-    deadline = time.monotonic() + deadline_s
-    while True:
+    def alive():
         for name, proc, out in procs:
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with {proc.returncode} while waiting for "
                                    f"{what}; its last output:\n{tail(out)}")
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {deadline_s:.0f} s waiting for {what}")
-        time.sleep(0.2)
+    return _wait_for(what, deadline_s, check, alive)
 
 
 # ---------------------------------------------------------------- Prometheus API

@@ -24,14 +24,12 @@ usage: alerting_e2e_test.py --autotrader BIN --fake-binance BIN --fake-llm BIN
                             --monitoring DIR [--prometheus BIN] [--alertmanager BIN]
 """
 import argparse
-import ctypes
 import http.server
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +38,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from e2e_support import die_with_parent, free_port, tail  # noqa: E402
+from e2e_support import wait_for as _wait_for  # noqa: E402
 
 try:
     import yaml  # PyYAML: checks the copies structurally when present
@@ -82,13 +84,6 @@ def log(msg):
 
 # ---------------------------------------------------------------- processes
 
-def _die_with_parent():
-    # If this driver is killed (ctest's timeout sends SIGKILL), its children go too.
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    os.setsid()
-
-
 class Processes:
     """Every process the test started, stopped in reverse order by stop_all()."""
 
@@ -103,7 +98,7 @@ class Processes:
             proc = subprocess.Popen(argv, cwd=self.tmp, env=env, stdin=stdin,
                                     stdout=subprocess.PIPE if stdout_pipe else out,
                                     stderr=out if stdout_pipe else subprocess.STDOUT,
-                                    preexec_fn=_die_with_parent)
+                                    preexec_fn=die_with_parent)
         finally:
             out.close()
         self.procs.append((name, proc, out_path))
@@ -138,31 +133,9 @@ class Processes:
             log(f"stopped {name} (exit {proc.returncode})")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tail(path, n=30):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:])
-    except OSError as e:
-        return f"({e})"
-
-
 def wait_for(what, deadline_s, check, procs):
     """Polls check() until it returns a truthy value; fails if a process exits first."""
-    deadline = time.monotonic() + deadline_s
-    while True:
-        procs.check_alive()
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {deadline_s:.0f} s waiting for {what}")
-        time.sleep(0.2)
+    return _wait_for(what, deadline_s, check, procs.check_alive)
 
 
 def http_request(method, url, body=None, timeout=10):
