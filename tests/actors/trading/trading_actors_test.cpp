@@ -24,6 +24,7 @@
 #include "store/audit_record.hpp"
 #include "store/store.hpp"
 #include "supervision/supervisor.hpp"
+#include "tests/src/trading/loop_fixture.hpp"
 
 namespace autotrader::trading_actors {
 namespace {
@@ -32,8 +33,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kWait = 20s;
-// 2023-11-14T22:13:00Z, a minute boundary.
-constexpr core::TimestampMs kT0 = 1'699'999'980'000;
+using trading::test::kT0;  // 2023-11-14T22:13:00Z, a minute boundary
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = kWait) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -44,35 +44,9 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
   return condition();
 }
 
-market::Snapshot candle(int n, double price) {
-  market::Snapshot s;
-  s.symbol = *core::Symbol::parse("BTCUSDT");
-  s.interval = core::Interval::m1;
-  s.last_price = price;
-  s.open_time = kT0 + n * 60'000;
-  s.as_of = s.open_time + 59'999;
-  s.warmed_up = true;
-  s.trend = market::Trend::up;
-  s.volume_ratio = 1.4;
-  s.indicators.rsi = 31.5;
-  s.indicators.sma_fast = 49900;
-  s.indicators.sma_slow = 49500;
-  return s;
-}
-
-llm::Decision decision(llm::Action action, double confidence = 0.8) {
-  llm::Decision d;
-  d.action = action;
-  d.confidence = confidence;
-  d.factors = {"RSI oversold", "uptrend", "volume spike"};
-  d.reasoning = "scripted";
-  d.position_size = 0.05;
-  d.stop_loss_pct = 2.0;
-  d.take_profit_pct = 4.0;
-  d.provider = "gemini";
-  d.model = "gemini-test";
-  return d;
-}
+// BTCUSDT 1m candles after kT0 and the scripted decisions of the decision loop's own tests.
+using trading::test::candle;
+using trading::test::decision;
 
 // The AI pool: answers each analysis with the next scripted decision (HOLD when none is left).
 struct PoolScript {
@@ -147,8 +121,8 @@ class TradingBranch : public ::testing::Test {
 
   // Candle n closes at `price`, observed a second later.
   void close_candle(int n, double price) {
-    clock->set(core::TimestampMs{candle(n, price).as_of} + 1000);
-    publish(candle(n, price));
+    clock->set(core::TimestampMs{candle(n, "BTCUSDT", price).as_of} + 1000);
+    publish(candle(n, "BTCUSDT", price));
   }
 
   void script_next(llm::Decision d) {
