@@ -65,6 +65,10 @@ const char* to_string(RejectReason reason) {
       return "order_not_open";
     case RejectReason::arithmetic_overflow:
       return "arithmetic_overflow";
+    case RejectReason::venue_refused:
+      return "venue_refused";
+    case RejectReason::not_ready:
+      return "not_ready";
   }
   return "invalid_quantity";
 }

@@ -44,6 +44,8 @@ enum class RejectReason : std::uint8_t {
   unknown_order,              // cancel of an id the venue does not know
   order_not_open,             // cancel of an order already filled, cancelled or rejected
   arithmetic_overflow,        // the exact amount does not fit a Decimal
+  venue_refused,  // a network venue refused it (its code and message say why) or never got it
+  not_ready,      // a network venue not yet reconciled with the exchange, or blocked
 };
 const char* to_string(RejectReason reason);
 
