@@ -24,6 +24,10 @@ using nlohmann::json;
 
 constexpr std::string_view default_config_path = "config/autotrader.json";
 constexpr std::string_view default_origin = "built-in default";
+constexpr std::string_view command_line_origin = "command line --mode";
+
+// The sources in order of precedence: a later one overrides an earlier one.
+enum class Level { defaults, file, dotenv, environment, command_line };
 
 // One variable from the environment or .env, with where it came from.
 struct Variable {
@@ -128,9 +132,14 @@ class Loader {
     for (const auto& [name, value] : options_.environment) {
       environment_.push_back({name, value, "environment variable " + name});
     }
+    level_ = Level::file;
     if (const auto file = choose_config_file()) apply_file(*file);
+    level_ = Level::dotenv;
     apply_variables(dotenv_);
+    level_ = Level::environment;
     apply_variables(environment_);
+    level_ = Level::command_line;
+    if (options_.mode) set_mode(*options_.mode, std::string{command_line_origin});
     check_across_keys();
     redact_messages();
     return std::move(result_);
@@ -223,6 +232,7 @@ class Loader {
         } else {
           spec->field.set(result_.settings, value);
           result_.origins[path] = source;
+          levels_[path] = level_;
         }
       } else if (is_section(path)) {
         if (value.is_object()) {
@@ -293,6 +303,7 @@ class Loader {
       }
       spec->field.set(result_.settings, value);
       result_.origins[spec->path] = variable.source;
+      levels_[spec->path] = level_;
     } else if (const auto* secret = find_secret(variable.name)) {
       // An empty variable does not clear a value from a lower source.
       if (!variable.value.empty()) result_.secrets.*secret->member = core::Secret{variable.value};
@@ -307,7 +318,69 @@ class Loader {
     }
   }
 
+  void set_mode(Mode mode, std::string origin) {
+    result_.settings.mode = mode;
+    result_.origins["mode"] = std::move(origin);
+    levels_["mode"] = level_;
+  }
+
+  Level level_of(const std::string& key) const {
+    const auto it = levels_.find(key);
+    return it == levels_.end() ? Level::defaults : it->second;
+  }
+
+  // mode and market.venue, which mode replaced, say the same thing at two grains. The one set
+  // by the later source decides, so --mode beats a file's market.venue and
+  // AUTOTRADER_MARKET_VENUE=binance beats the shipped file's mode (binance-paper, as before
+  // modes existed); set by the same source they must agree. market.venue alone can never
+  // choose a mode that places orders.
+  void resolve_mode() {
+    auto& settings = result_.settings;
+    const std::string mode_key = "mode";
+    const std::string venue_key = "market.venue";
+    const auto mode_level = level_of(mode_key);
+    const auto venue_level = level_of(venue_key);
+    const auto implied = std::string{venue_of(settings.mode)};
+    if (settings.market.venue == implied) return;
+    if (venue_level == mode_level && venue_level != Level::defaults) {
+      error(venue_key, result_.origins[venue_key],
+            fmt::format("{} contradicts mode {} (from {}), which reads market data from {}; "
+                        "remove market.venue: the mode decides it",
+                        settings.market.venue, mode_name(settings.mode), result_.origins[mode_key],
+                        implied));
+      return;
+    }
+    if (venue_level > mode_level) {
+      settings.mode = mode_for_venue(settings.market.venue);
+      result_.origins[mode_key] = "market.venue (from " + result_.origins[venue_key] + ")";
+    } else {
+      settings.market.venue = implied;
+      result_.origins[venue_key] = "mode (from " + result_.origins[mode_key] + ")";
+    }
+  }
+
+  // A mode that places orders reaches only its own environment: production hosts in testnet
+  // mode (or testnet hosts in live mode) are the costliest typo there is.
+  void check_binance_hosts() {
+    const auto mode = result_.settings.mode;
+    const auto forbidden = forbidden_host(mode);
+    if (!forbidden) return;
+    for (const auto& url : binance_urls(result_.settings)) {
+      if (url.kind != *forbidden) continue;
+      const std::string key{url.key};
+      error(
+          key, result_.origins[key],
+          fmt::format("points at {}, a Binance {} host, but mode {} (from {}) must only reach "
+                      "{}; for it use {}",
+                      url.host, host_kind_name(url.kind), mode_name(mode), result_.origins["mode"],
+                      mode == Mode::binance_live ? "production" : "the Spot testnet",
+                      mode == Mode::binance_live ? url.production : url.testnet));
+    }
+  }
+
   void check_across_keys() {
+    resolve_mode();
+    check_binance_hosts();
     const auto& supervision = result_.settings.supervision;
     if (supervision.backoff_max < supervision.backoff_min) {
       const std::string max_key = "supervision.backoff_max_seconds";
@@ -400,6 +473,8 @@ class Loader {
   LoadResult result_;
   std::vector<Variable> dotenv_;
   std::vector<Variable> environment_;
+  Level level_ = Level::defaults;        // the source being applied
+  std::map<std::string, Level> levels_;  // key path -> the source of its value, when not default
 };
 
 }  // namespace

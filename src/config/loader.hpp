@@ -4,7 +4,8 @@
 //   2. the config file: --config FILE, else $AUTOTRADER_CONFIG, else config/autotrader.json in
 //      the working directory if it exists,
 //   3. a .env file in the working directory,
-//   4. the environment.
+//   4. the environment,
+//   5. the command line (--mode only).
 // Secrets come from 3 and 4 only. load() never throws: every problem found in any source is
 // collected into LoadResult::errors, and the caller exits with exit_code_bad_config if any.
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "config/error.hpp"
 #include "config/secrets.hpp"
 #include "config/settings.hpp"
+#include "config/trading_mode.hpp"
 
 namespace autotrader::config {
 
@@ -29,6 +31,8 @@ struct LoadOptions {
   std::filesystem::path working_dir = ".";
   // The process environment (environment_from(environ) in main; tests pass their own).
   std::map<std::string, std::string> environment;
+  // From `run --mode`: beats every other source of `mode` (and of market.venue, which follows).
+  std::optional<Mode> mode;
 };
 
 struct LoadResult {

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "config/schema_builders.hpp"
+#include "config/trading_mode.hpp"
 #include "core/market.hpp"
 
 namespace autotrader::config {
@@ -95,6 +96,22 @@ std::optional<std::string> check_rest_url(const json& value) {
 
 std::optional<std::string> check_ws_url(const json& value) {
   return check_base_url(value, {"wss", "ws"});
+}
+
+// The WebSocket API endpoint: ws(s)://, a host, and a path (/ws-api/v3) as Binance names it.
+std::optional<std::string> check_ws_api_url(const json& value) {
+  const auto text = value.get<std::string>();
+  for (const char* scheme : {"wss://", "ws://"}) {
+    const std::string prefix{scheme};
+    if (text.rfind(prefix, 0) != 0) continue;
+    const auto rest = text.substr(prefix.size());
+    if (rest.empty() || rest.front() == '/' || rest.front() == ':') return "has no host";
+    if (rest.find_first_of("?#@ ") != std::string::npos) {
+      return "must not have a query, fragment, user or space";
+    }
+    return std::nullopt;
+  }
+  return "must start with wss:// or ws://";
 }
 
 std::optional<std::string> check_interval(const json& value) {
@@ -195,6 +212,60 @@ void add_llm_provider_keys(std::vector<KeySpec>& keys, const std::string& name,
       llm_provider_field<provider, &P::timeout>()));
 }
 
+// The keys of order execution on Binance (modes binance-testnet and binance-live).
+void add_binance_order_keys(std::vector<KeySpec>& keys) {
+  using S = Settings;
+  using B = BinanceSettings;
+  keys.push_back(
+      string_key("binance.ws_api_url", "wss://ws-api.testnet.binance.vision/ws-api/v3",
+                 check_ws_api_url, "wss:// (or ws:// for a local test server), a host and a path",
+                 "Binance WebSocket API endpoint of order execution (signed requests over one "
+                 "connection). Spot testnet by default; production is "
+                 "wss://ws-api.binance.com:443/ws-api/v3.",
+                 field<&S::binance, &B::ws_api_url>()));
+  keys.push_back(integer_key(
+      "binance.recv_window_ms", 5000, closed(1), closed(60'000),
+      "recvWindow of every signed request, in milliseconds: Binance rejects a request that "
+      "arrives later than this after its timestamp.",
+      field<&S::binance, &B::recv_window>()));
+  keys.push_back(integer_key(
+      "binance.order_query_attempts", 5, closed(1), closed(50),
+      "How often an order whose outcome is unknown (a timeout, a dropped connection) is queried "
+      "by its client order id while Binance answers -2013 (it may still be propagating), before "
+      "it is concluded never placed.",
+      field<&S::binance, &B::order_query_attempts>()));
+  keys.push_back(integer_key("binance.order_query_delay_ms", 500, closed(10), closed(60'000),
+                             "Time between those queries, in milliseconds.",
+                             field<&S::binance, &B::order_query_delay>()));
+  keys.push_back(number_key(
+      "binance.poll_interval_seconds", 10, closed(1), closed(600),
+      "How often open orders and the account are polled over REST while the user-data stream is "
+      "down.",
+      field<&S::binance, &B::poll_interval>()));
+  keys.push_back(enum_key(
+      "binance.unknown_orders", "cancel",
+      {unknown_orders_names.begin(), unknown_orders_names.end()},
+      "What reconciliation does with an open order on Binance that the database does not know: "
+      "cancel it, or adopt it (record it and manage it like our own).",
+      field<&S::binance, &B::unknown_orders>()));
+  keys.push_back(bool_key(
+      "binance.use_oco", true,
+      "Place each position's stop-loss and take-profit on Binance as one OCO order list, so they "
+      "hold while the daemon is down; false: the executor watches them and exits with MARKET "
+      "orders.",
+      field<&S::binance, &B::use_oco>()));
+  keys.push_back(number_key(
+      "binance.stop_limit_offset_pct", 0.5, closed(0), closed(5),
+      "The OCO's STOP_LOSS_LIMIT leg gets its limit price this many percent below its stop price "
+      "(for a long position), so the stop still fills when the price gaps through it.",
+      field<&S::binance, &B::stop_limit_offset_pct>()));
+  keys.push_back(number_key(
+      "binance.request_timeout_seconds", 10, closed(1), closed(60),
+      "Longest time one REST or WebSocket API request to Binance may take before its outcome "
+      "counts as unknown.",
+      field<&S::binance, &B::request_timeout>()));
+}
+
 std::vector<std::string> level_choices() {
   return {core::log::level_names.begin(), core::log::level_names.end()};
 }
@@ -202,6 +273,22 @@ std::vector<std::string> level_choices() {
 std::vector<KeySpec> build_schema() {
   using S = Settings;
   std::vector<KeySpec> keys;
+  keys.push_back(enum_key(
+      "mode", "sim", {mode_names.begin(), mode_names.end()},
+      "What the daemon trades on: sim, the built-in simulated market and the paper broker (no "
+      "keys, no network, no money); binance-paper, Binance Spot's public market data and the "
+      "paper broker; binance-testnet, Binance market data and real signed orders on the Spot "
+      "testnet (needs BINANCE_API_KEY and BINANCE_API_SECRET; production hosts in binance.* URLs "
+      "are refused); binance-live, the same on production with real money (also needs "
+      "live_trading true and --i-understand-live-trading; testnet hosts are refused). "
+      "autotrader run --mode overrides it. It decides market.venue.",
+      top_field<&S::mode>()));
+  keys.push_back(bool_key(
+      "live_trading", false,
+      "The configuration's half of the opt-in to real money: mode binance-live starts only when "
+      "this is true and the command line has --i-understand-live-trading. Ignored (with a "
+      "warning) in the other modes.",
+      top_field<&S::live_trading>()));
   keys.push_back(string_key(
       "data_dir", "data", check_not_empty, "a non-empty path",
       "Directory for the daemon's state; logs go to its logs/ folder. A relative path is relative "
@@ -298,12 +385,16 @@ std::vector<KeySpec> build_schema() {
       "one message per candle, uses at least two of its bar periods.",
       field<&S::market, &MarketSettings::stale_after>()));
 
-  keys.push_back(enum_key(
+  auto venue = enum_key(
       "market.venue", "sim", {"sim", "binance"},
-      "Where market data comes from: sim, the built-in simulated market (no keys, no network), "
-      "or binance, Binance Spot's public market data at binance.rest_base_url and "
-      "binance.ws_base_url.",
-      field<&S::market, &MarketSettings::venue>()));
+      "Where market data comes from: sim, the built-in simulated market, or binance, Binance "
+      "Spot at binance.rest_base_url and binance.ws_base_url. Follows mode, which replaced it; "
+      "not in the shipped file. An older configuration that sets only this key keeps its "
+      "meaning (binance is mode binance-paper). Set together with mode, the later source wins; "
+      "from the same source, the two must agree.",
+      field<&S::market, &MarketSettings::venue>());
+  venue.legacy = true;
+  keys.push_back(std::move(venue));
 
   keys.push_back(string_key(
       "binance.rest_base_url", "https://testnet.binance.vision", check_rest_url,
@@ -353,6 +444,7 @@ std::vector<KeySpec> build_schema() {
                "Also subscribe to each symbol's trade stream (trades count as market data for "
                "staleness).",
                field<&S::binance, &BinanceSettings::trades>()));
+  add_binance_order_keys(keys);
 
   keys.push_back(integer_key(
       "sim.seed", 42, closed(0), closed(9'007'199'254'740'991),
@@ -635,6 +727,14 @@ json defaults_json() {
   json out = json::object();
   for (const auto& spec : schema())
     out[json::json_pointer{json_pointer_of(spec.path)}] = spec.default_value;
+  return out;
+}
+
+json shipped_defaults_json() {
+  json out = json::object();
+  for (const auto& spec : schema()) {
+    if (!spec.legacy) out[json::json_pointer{json_pointer_of(spec.path)}] = spec.default_value;
+  }
   return out;
 }
 

@@ -52,6 +52,10 @@ struct KeySpec {
   // takes seconds as well as an interval name): the key's JSON value, or a message that never
   // repeats the text. nullptr: aliases are read like the key (parse_text).
   std::variant<nlohmann::json, std::string> (*parse_alias_text)(std::string_view text) = nullptr;
+  // A key that a newer one replaced (market.venue, replaced by mode): still documented and
+  // accepted so old configurations keep their meaning, but left out of the shipped file, whose
+  // copies would otherwise carry it into configurations that set the newer key.
+  bool legacy = false;
   Field field;
 };
 
@@ -85,5 +89,7 @@ std::variant<nlohmann::json, std::string> parse_variable(const KeySpec& spec, st
 
 // The built-in defaults in the layout of the config file.
 nlohmann::json defaults_json();
+// defaults_json() without the legacy keys: what config/autotrader.json holds.
+nlohmann::json shipped_defaults_json();
 
 }  // namespace autotrader::config

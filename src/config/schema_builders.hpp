@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/schema.hpp"
+#include "config/trading_mode.hpp"
 #include "core/log.hpp"
 
 namespace autotrader::config::schema_detail {
@@ -27,6 +28,12 @@ template <typename T>
 json to_value(const T& value) {
   if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
     return std::chrono::duration<double>(value).count();
+  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+    return value.count();  // keys named *_ms hold whole milliseconds
+  } else if constexpr (std::is_same_v<T, Mode>) {
+    return std::string{mode_name(value)};
+  } else if constexpr (std::is_same_v<T, UnknownOrders>) {
+    return std::string{unknown_orders_name(value)};
   } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
     return value.string();
   } else if constexpr (std::is_same_v<T, core::log::Level>) {
@@ -41,6 +48,12 @@ void from_value(const json& value, T& out) {
   if constexpr (std::is_same_v<T, std::chrono::nanoseconds>) {
     out = std::chrono::round<std::chrono::nanoseconds>(
         std::chrono::duration<double>(value.get<double>()));
+  } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+    out = std::chrono::milliseconds{value.get<std::int64_t>()};
+  } else if constexpr (std::is_same_v<T, Mode>) {
+    out = parse_mode(value.get<std::string>()).value_or(Mode::sim);
+  } else if constexpr (std::is_same_v<T, UnknownOrders>) {
+    out = parse_unknown_orders(value.get<std::string>()).value_or(UnknownOrders::cancel);
   } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
     out = value.get<std::string>();
   } else if constexpr (std::is_same_v<T, core::log::Level>) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/trading_mode.hpp"
 #include "core/log.hpp"
 
 namespace autotrader::config {
@@ -46,7 +47,9 @@ struct SupervisionSettings {
 };
 
 struct MarketSettings {
-  std::string venue = "sim";  // "sim" or "binance"
+  // "sim" or "binance". Follows `mode` (config::venue_of); the loader keeps the two in step, so
+  // code that only needs the data source may read either.
+  std::string venue = "sim";
   std::vector<std::string> symbols{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
   std::string interval = "1m";  // a Binance interval name (core::parse_interval)
   std::chrono::nanoseconds stale_after = std::chrono::seconds{30};
@@ -63,6 +66,18 @@ struct BinanceSettings {
   double weight_budget_fraction = 0.5;
   std::size_t warmup_candles = 200;
   bool trades = false;
+  // Order execution (modes binance-testnet and binance-live).
+  std::string ws_api_url = "wss://ws-api.testnet.binance.vision/ws-api/v3";
+  std::chrono::milliseconds recv_window{5000};
+  // An order whose outcome is unknown is queried by client id this often, this far apart, while
+  // Binance answers -2013 (it may still be propagating), before it is taken as never placed.
+  std::int64_t order_query_attempts = 5;
+  std::chrono::milliseconds order_query_delay{500};
+  std::chrono::nanoseconds poll_interval = std::chrono::seconds{10};  // user-data stream down
+  UnknownOrders unknown_orders = UnknownOrders::cancel;
+  bool use_oco = true;                 // false: the executor watches exits, sends MARKET orders
+  double stop_limit_offset_pct = 0.5;  // STOP_LOSS_LIMIT's limit below its stop, in percent
+  std::chrono::nanoseconds request_timeout = std::chrono::seconds{10};
 };
 
 struct SimSettings {
@@ -171,6 +186,10 @@ struct LlmSettings {
 };
 
 struct Settings {
+  // Where market data comes from and where orders go; binance-live also needs live_trading and
+  // the command-line opt-in (app::check_mode).
+  Mode mode = Mode::sim;
+  bool live_trading = false;
   std::filesystem::path data_dir = "data";
   LogSettings log;
   HttpSettings http;

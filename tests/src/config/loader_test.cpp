@@ -408,9 +408,11 @@ TEST_F(LoaderTest, ToJsonHasTheFileLayout) {
   EXPECT_EQ(json["risk"]["max_data_age_seconds"], 120.0);
   EXPECT_EQ(json["paper"]["initial_balance"], "10000");
   EXPECT_EQ(json["health"]["interval_seconds"], 60.0);
-  // data_dir and the sections log, http, supervision, market, binance, sim, trading, risk, paper,
-  // store, health, llm.
-  EXPECT_EQ(json.size(), 13u);
+  EXPECT_EQ(json["mode"], "sim");
+  EXPECT_EQ(json["binance"]["recv_window_ms"], 5000);
+  // mode, live_trading, data_dir and the sections log, http, supervision, market, binance, sim,
+  // trading, risk, paper, store, health, llm.
+  EXPECT_EQ(json.size(), 15u);
 }
 
 TEST_F(LoaderTest, InvalidValueLeavesTheLowerSourceInEffect) {

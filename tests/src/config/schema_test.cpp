@@ -23,8 +23,20 @@ TEST(Schema, ShippedConfigFileEqualsTheDefaults) {
   std::ifstream in{shipped_config};
   ASSERT_TRUE(in) << shipped_config;
   const auto file = nlohmann::json::parse(in);
-  EXPECT_EQ(file, defaults_json()) << "file:     " << file.dump() << "\n"
-                                   << "defaults: " << defaults_json().dump();
+  EXPECT_EQ(file, shipped_defaults_json()) << "file:     " << file.dump() << "\n"
+                                           << "defaults: " << shipped_defaults_json().dump();
+}
+
+// market.venue follows mode; a copy of the shipped file that kept it would contradict every
+// mode its owner later sets in the same file.
+TEST(Schema, OnlyMarketVenueIsLegacyAndLeftOutOfTheShippedFile) {
+  std::vector<std::string> legacy;
+  for (const auto& spec : schema()) {
+    if (spec.legacy) legacy.push_back(spec.path);
+  }
+  EXPECT_EQ(legacy, std::vector<std::string>{"market.venue"});
+  EXPECT_FALSE(shipped_defaults_json()["market"].contains("venue"));
+  EXPECT_EQ(shipped_defaults_json()["mode"], "sim");
 }
 
 TEST(Schema, ShippedConfigFileLoadsWithoutErrors) {
