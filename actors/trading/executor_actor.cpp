@@ -2,7 +2,6 @@
 
 #include <map>
 #include <optional>
-#include <set>
 
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
@@ -11,6 +10,7 @@
 #include "actors/trading/protocol.hpp"
 #include "actors/trading/state_loading.hpp"
 #include "actors/trading/trading_shared.hpp"
+#include "actors/trading/venue_batch.hpp"
 #include "core/fault.hpp"
 #include "supervision/supervisor.hpp"
 #include "venues/paper/client_order_id.hpp"
@@ -19,16 +19,13 @@
 namespace autotrader::trading_actors {
 namespace {
 
-using TimePoint = std::chrono::system_clock::time_point;
 constexpr std::chrono::minutes kEquitySampleInterval{1};
 
 struct ExecutorState {
   ExecutorConfig config;
   std::unique_ptr<paper::PaperBroker> broker;
-  // The decision context of each order placed by this instance, for its trade rows.
-  std::map<std::string, nlohmann::json> contexts;
-  // Realized P&L of exit orders still filling, for the trade outcome when they complete.
-  std::map<std::string, core::Decimal> exit_pnl;
+  // Decision contexts and the P&L of exits still filling, for the trade rows.
+  BatchMemory memory;
   StateLoading loading;
   // When the last equity sample went to the storage actor (none yet: the first price sends one).
   std::optional<std::chrono::steady_clock::time_point> last_equity_sample;
@@ -41,28 +38,10 @@ spdlog::logger* log_of(Self* self) {
   return self->state.config.log.get();
 }
 
-TimePoint from_ms(core::TimestampMs ms) {
-  return TimePoint{std::chrono::milliseconds{ms}};
-}
-
-double to_double(const core::Decimal& value) {
-  return value.to_double();
-}
-
-store::OrderRow order_row(const paper::Order& order, const std::string& venue,
-                          const std::string& type) {
-  store::OrderRow row;
-  row.client_order_id = order.client_order_id;
-  row.decision_id = order.decision_id;
-  row.venue = venue;
-  row.symbol = std::string{order.symbol.view()};
-  row.side = paper::to_string(order.side);
-  row.type = type;
-  row.quantity = order.quantity;
-  row.status = paper::to_string(order.status);
-  row.created_at = from_ms(order.created_ms);
-  row.updated_at = from_ms(order.updated_ms);
-  return row;
+VenueView venue_view(const paper::PaperBroker& broker, const std::string& quote_asset) {
+  return {std::string{broker.name()}, quote_asset,
+          [&broker](std::string_view id) { return broker.order(id); },
+          [&broker](const core::Symbol& symbol) { return broker.position(symbol); }};
 }
 
 // The account as risk and the decision loop see it, and as GET /api/positions shows it.
@@ -106,30 +85,6 @@ nlohmann::json account_json(const paper::PaperBroker& broker, const std::string&
           {"positions", positions}};
 }
 
-void count_events(Self* self, const paper::VenueEvents& events) {
-  auto* metrics = self->state.config.shared->metrics();
-  if (metrics == nullptr) return;
-  const std::string venue{self->state.broker->name()};
-  for (const auto& event : events) {
-    if (const auto* accepted = std::get_if<paper::OrderAccepted>(&event)) {
-      metrics->count_order(venue, paper::to_string(accepted->order.side), "accepted");
-    } else if (const auto* fill = std::get_if<paper::Fill>(&event)) {
-      metrics->count_fill(venue, paper::to_string(fill->side));
-      if (fill->remaining_quantity.is_zero()) {
-        metrics->count_order(venue, paper::to_string(fill->side), "filled");
-      }
-    } else if (const auto* rejected = std::get_if<paper::OrderRejected>(&event)) {
-      const auto order = self->state.broker->order(rejected->client_order_id);
-      metrics->count_order(venue, order ? paper::to_string(order->side) : "BUY", "rejected");
-    } else if (const auto* cancelled = std::get_if<paper::OrderCancelled>(&event)) {
-      const auto order = self->state.broker->order(cancelled->client_order_id);
-      metrics->count_order(venue, order ? paper::to_string(order->side) : "SELL", "cancelled");
-    } else if (const auto* exit = std::get_if<paper::ProtectiveExit>(&event)) {
-      metrics->count_protective_exit(venue, paper::to_string(exit->kind));
-    }
-  }
-}
-
 // Sends today's equity to the storage actor after a batch of events, and on prices alone at
 // most once per kEquitySampleInterval: the chart needs a point per day, and a write per tick
 // would cost a transaction on every price. Sent after the batch, so it arrives after it.
@@ -156,95 +111,13 @@ void after_events(Self* self, const paper::VenueEvents& events,
                   const paper::OrderRequest* request, bool forward_events) {
   auto& st = self->state;
   auto& broker = *st.broker;
-  const std::string venue{broker.name()};
-  VenueBatch batch;
-  batch.venue = venue;
-  batch.quote_asset = st.config.broker.quote_asset;
-  batch.events = events;
+  const auto view = venue_view(broker, st.config.broker.quote_asset);
+  auto built =
+      build_batch(view, events, before, request, st.memory, *st.config.clock, log_of(self));
+  auto& batch = built.batch;
   AccountUpdate update;
-  std::set<core::Symbol> touched;
-  for (const auto& event : events) {
-    if (const auto* accepted = std::get_if<paper::OrderAccepted>(&event)) {
-      batch.new_orders.push_back(order_row(accepted->order, venue, "MARKET"));
-    } else if (const auto* rejected = std::get_if<paper::OrderRejected>(&event)) {
-      if (request && rejected->reason != paper::RejectReason::duplicate_client_order_id) {
-        // The venue never knew it; the database keeps it with its reason in the log.
-        paper::Order order;
-        order.client_order_id = request->client_order_id;
-        order.decision_id = request->decision_id;
-        order.symbol = request->symbol;
-        order.side = request->side;
-        order.quantity = request->quantity;
-        order.status = paper::OrderStatus::rejected;
-        order.created_ms = order.updated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  st.config.clock->wall_now().time_since_epoch())
-                                                  .count();
-        if (paper::is_valid_client_order_id(order.client_order_id)) {
-          batch.new_orders.push_back(order_row(order, venue, "MARKET"));
-        }
-      }
-      if (auto* log = log_of(self)) {
-        log->warn("executor: order {} {} rejected: {} ({})", rejected->client_order_id,
-                  rejected->symbol.view(), paper::to_string(rejected->reason), rejected->message);
-      }
-    } else if (const auto* exit = std::get_if<paper::ProtectiveExit>(&event)) {
-      if (const auto order = broker.order(exit->client_order_id)) {
-        batch.new_orders.push_back(order_row(
-            *order, venue,
-            exit->kind == paper::ProtectiveKind::stop_loss ? "STOP_LOSS" : "TAKE_PROFIT"));
-      }
-      if (auto* log = log_of(self)) {
-        log->info("executor: {} {} hit at {} (trigger {})", exit->symbol.view(),
-                  paper::to_string(exit->kind), exit->market_price.to_string(),
-                  exit->trigger_price.to_string());
-      }
-    } else if (const auto* fill = std::get_if<paper::Fill>(&event)) {
-      touched.insert(fill->symbol);
-      store::TradeRow trade;
-      trade.timestamp = from_ms(fill->time);
-      trade.ticker = std::string{fill->symbol.view()};
-      trade.action = paper::to_string(fill->side);
-      trade.price = to_double(fill->price);
-      trade.quantity = to_double(fill->quantity);
-      trade.pnl = to_double(fill->realized_pnl);
-      if (auto it = st.contexts.find(fill->client_order_id); it != st.contexts.end()) {
-        trade.indicators = it->second;
-      }
-      trade.indicators["client_order_id"] = fill->client_order_id;
-      if (fill->side == paper::Side::sell) {
-        const auto held = before.find(fill->symbol);
-        const auto opened = held != before.end() ? held->second.opened_ms : fill->time;
-        trade.hold_time = static_cast<double>(fill->time - opened) / 1000.0;
-        auto& pnl = st.exit_pnl[fill->client_order_id];
-        if (auto sum = core::add(pnl, fill->realized_pnl)) pnl = *sum;
-        if (fill->remaining_quantity.is_zero()) {
-          update.closed.push_back({fill->symbol, pnl, trade.hold_time});
-          st.exit_pnl.erase(fill->client_order_id);
-        }
-      }
-      if (fill->remaining_quantity.is_zero()) st.contexts.erase(fill->client_order_id);
-      batch.trades.push_back(std::move(trade));
-    }
-  }
-  for (const auto& symbol : touched) {
-    if (const auto position = broker.position(symbol)) {
-      store::PositionRow row;
-      row.venue = venue;
-      row.symbol = std::string{symbol.view()};
-      row.quantity = position->quantity;
-      row.avg_entry_price = position->average_entry_price;
-      if (position->protection) {
-        row.stop_loss = position->protection->stop_loss;
-        row.take_profit = position->protection->take_profit;
-      }
-      row.opened_at = from_ms(position->opened_ms);
-      row.updated_at = st.config.clock->wall_now();
-      batch.positions.push_back(std::move(row));
-    } else {
-      batch.closed_symbols.push_back(std::string{symbol.view()});
-    }
-  }
-  count_events(self, events);
+  update.closed = std::move(built.closed);
+  count_events(st.config.shared->metrics(), view, events);
   // A price update that changed nothing but the last price is not persisted: a restarted broker
   // gets its next price from the next candle.
   auto storage = events.empty() ? caf::actor{} : st.config.shared->storage.get();
@@ -344,7 +217,7 @@ caf::behavior ready_behavior(Self* self) {
                   auto& st = self->state;
                   core::fault::point("executor.before_place");
                   const auto before = positions_of(*st.broker);
-                  st.contexts[message.request.client_order_id] = message.context;
+                  st.memory.contexts[message.request.client_order_id] = message.context;
                   auto events = st.broker->place(message.request);
                   after_events(self, events, before, &message.request, false);
                   return EventsMsg{std::move(events)};

@@ -357,9 +357,15 @@ caf::behavior storage_actor(Self* self, StorageConfig config) {
               return failed(self, "venue", "database unavailable: " + st.db_error);
             }
             core::fault::point("storage.before_venue_write");
-            if (auto error = apply_batch(self, batch); !error.empty()) {
-              return failed(self, "venue", error);
-            }
+            // One transaction: the fills and the venue's book that counted them land together,
+            // so a crash never leaves a fill recorded that the book would recover again.
+            std::string error;
+            const auto status = st.db->atomically([&]() -> store::Status {
+              error = apply_batch(self, batch);
+              if (error.empty()) return std::nullopt;
+              return store::make_error(store::errc::io_error, error);
+            });
+            if (status) return failed(self, "venue", error.empty() ? status->message : error);
             return succeeded(self, "venue");
           },
           [=](store_probe_atom) -> StoreResult {

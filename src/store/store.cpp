@@ -447,6 +447,18 @@ Expected<std::vector<PositionRow>> Store::positions() {
   });
 }
 
+Status Store::atomically(const std::function<Status()>& body) {
+  std::optional<Error> inner;
+  auto outcome = guarded<Done>("store: transaction", [&] {
+    SQLite::Transaction transaction{*db_};
+    inner = body();
+    if (!inner) transaction.commit();  // otherwise rolled back by its destructor
+    return Done{};
+  });
+  if (inner) return inner;
+  return status_of(std::move(outcome));
+}
+
 Status Store::save_trading_state(const nlohmann::json& state, TimePoint at) {
   return status_of(guarded<Done>("store: save trading state", [&] {
     SQLite::Statement q{*db_,

@@ -12,6 +12,7 @@
 // Not thread-safe: one Store per process, owned by the storage actor.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,11 @@ class Store {
   [[nodiscard]] Status upsert_position(const PositionRow& row);
   [[nodiscard]] Status remove_position(const std::string& venue, const std::string& symbol);
   Expected<std::vector<PositionRow>> positions();
+
+  // Runs `body` in one transaction: committed when it returns no error, rolled back when it
+  // returns one or throws. A crash in between leaves none of it (a batch of fills and the book
+  // that counted them land together or not at all). Not reentrant.
+  [[nodiscard]] Status atomically(const std::function<Status()>& body);
 
   // trading state (risk's ACTIVE / REDUCING / HALTED and whatever it needs across restarts)
   [[nodiscard]] Status save_trading_state(const nlohmann::json& state, TimePoint at);
