@@ -80,6 +80,10 @@ nlohmann::json TradingShared::status_json() const {
   for (const char* key : {"equity", "cash", "quote_asset"}) {
     if (auto it = account_.find(key); it != account_.end()) status["account"][key] = *it;
   }
+  // A network venue's link: reconciled or not (and why), its user data stream.
+  if (auto it = account_.find("venue_status"); it != account_.end()) {
+    status["venue_status"] = *it;
+  }
   return status;
 }
 

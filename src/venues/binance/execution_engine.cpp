@@ -1511,6 +1511,10 @@ std::vector<std::string> ExecutionEngine::take_notes() {
   return std::exchange(impl_->notes, {});
 }
 
+const ServerClock& ExecutionEngine::server_clock() const {
+  return impl_->server_clock;
+}
+
 bool ExecutionEngine::credentials_refused() const {
   return impl_->credentials_refused;
 }

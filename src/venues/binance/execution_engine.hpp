@@ -161,6 +161,9 @@ class ExecutionEngine {
   std::string_view name() const { return "binance"; }
   // The account's keys or signing are refused (-1022, -2014, -2015): nothing will work.
   bool credentials_refused() const;
+  // The venue's clock as the last time sync measured it (the user data stream's subscribe is
+  // signed with it).
+  const ServerClock& server_clock() const;
 
   struct Impl;
 
