@@ -607,13 +607,21 @@ struct ExecutionEngine::Impl {
 
   // --- answers --------------------------------------------------------------------------------
 
+  // An order concluded never placed that Binance has after all: open again (the report that
+  // found it sets its fills and final state), so that the book and state() show it as it is.
+  static void revive(Tracked& t) {
+    t.never_placed = false;
+    t.phase = Phase::open;
+    t.order.status = paper::OrderStatus::open;
+  }
+
   // An order object from a place, query, cancel or openOrders answer.
   void apply_report(Tracked& t, const OrderReport& report, paper::VenueEvents& events) {
     index_venue_id(t, report.order_id);
     if (t.never_placed) {
       notes.push_back("order " + t.order.client_order_id +
                       " turned up on Binance after it was concluded never placed");
-      t.never_placed = false;
+      revive(t);
     }
     if (t.phase != Phase::final) t.phase = Phase::open;
     if (!report.has_result) {
@@ -1209,8 +1217,7 @@ struct ExecutionEngine::Impl {
     if (t->never_placed) {
       notes.push_back("order " + t->order.client_order_id +
                       " turned up on Binance after it was concluded never placed");
-      t->never_placed = false;
-      t->phase = Phase::open;
+      revive(*t);
     }
     index_venue_id(*t, e.order_id);
     if (t->phase == Phase::sending || t->phase == Phase::unknown) t->phase = Phase::open;
