@@ -1092,20 +1092,21 @@ struct ExecutionEngine::Impl {
       }
       return;
     }
-    if (list_it != lists.end()) {
-      list_it->second.active = false;
-      for (const auto& leg_id : {list_it->second.stop_loss_id, list_it->second.take_profit_id}) {
-        if (auto* leg = find(leg_id); leg != nullptr && leg->phase != Phase::final) {
-          // A leg may have filled just before the cancel: its query says.
-          leg->phase = Phase::unknown;
-          send_query(leg_id, false);
-        }
-      }
-    }
+    // The answer reports each leg's end; a leg it does not settle (a -2011, an unreadable
+    // answer) may have filled just before the cancel: its query says.
     if (c.reply_class == ReplyClass::success) {
       if (auto oco = decode_oco_report(reply.outcome.body)) {
         for (const auto& leg_report : oco->order_reports) {
           if (auto* leg = find(leg_report.client_order_id)) apply_report(*leg, leg_report, events);
+        }
+      }
+    }
+    if (list_it != lists.end()) {
+      list_it->second.active = false;
+      for (const auto& leg_id : {list_it->second.stop_loss_id, list_it->second.take_profit_id}) {
+        if (auto* leg = find(leg_id); leg != nullptr && leg->phase != Phase::final) {
+          leg->phase = Phase::unknown;
+          send_query(leg_id, false);
         }
       }
     }
