@@ -639,8 +639,9 @@ struct ExecutionEngine::Impl {
     }
     if (report.executed_qty > t.venue_executed) t.venue_executed = report.executed_qty;
     if (t.venue_executed > t.order.filled_quantity) {
-      // Fills Binance made that this answer does not list (a query): from myTrades.
-      send_trades(t.order.symbol, false);
+      // Fills Binance made that this answer does not list (a query): from myTrades. During a
+      // reconciliation they are part of it (the report counts them, ready waits for them).
+      send_trades(t.order.symbol, sync_running);
     }
     switch (report.status) {
       case BinanceOrderStatus::filled:
