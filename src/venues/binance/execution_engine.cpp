@@ -168,6 +168,7 @@ struct ExecutionEngine::Impl {
   std::size_t sync_outstanding = 0;
   int sync_failures = 0;
   bool stream_up = false;
+  bool poll_armed = false;  // a poll_tick timer is pending: one chain of sweeps at a time
   std::vector<std::string> notes;
 
   core::TimestampMs wall_ms() const {
@@ -810,10 +811,19 @@ struct ExecutionEngine::Impl {
     for (auto& d : report.discrepancies) notes.push_back(d);
   }
 
+  // Sweeps every poll_interval while the stream is down; the chain ends at the first tick that
+  // finds it up.
+  void arm_polling() {
+    if (poll_armed) return;
+    poll_armed = true;
+    at(options.poll_interval, [this] { poll_tick(); });
+  }
+
   void poll_tick() {
+    poll_armed = false;
     if (stream_up) return;
     start_sync(false);
-    at(options.poll_interval, [this] { poll_tick(); });
+    arm_polling();
   }
 
   // SELLs held for their symbol's list cancel go out now.
@@ -1494,10 +1504,10 @@ void ExecutionEngine::sweep() {
 
 void ExecutionEngine::set_stream_up(bool up) {
   auto& m = *impl_;
-  const bool was = m.stream_up;
   m.stream_up = up;
-  // Polling while the stream is down: a sweep every poll_interval until it is back.
-  if (!up && was) m.at(m.options.poll_interval, [self = &m] { self->poll_tick(); });
+  // Polling while the stream is down (or never came up): a sweep every poll_interval until it
+  // is back. A stream that flaps keeps the one pending chain.
+  if (!up) m.arm_polling();
 }
 
 bool ExecutionEngine::ready() const {
