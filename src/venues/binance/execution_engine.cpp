@@ -1074,10 +1074,14 @@ struct ExecutionEngine::Impl {
                  paper::VenueEvents& events) {
     auto* t = find(what.client_order_id);
     if (c.reply_class == ReplyClass::success) {
-      if (auto report = decode_order_report(reply.outcome.body); report && t != nullptr) {
-        apply_report(*t, *report, events);
+      auto report = decode_order_report(reply.outcome.body);
+      if (report) {
+        if (t != nullptr) apply_report(*t, *report, events);
+        return;
       }
-      return;
+      // Binance answered (2xx) but unreadably: whether the order is gone, its query says.
+      notes.push_back("cancel of " + what.client_order_id + ": unreadable answer (" +
+                      report.error().message + "); querying the order");
     }
     if (t != nullptr && t->phase != Phase::final) send_query(what.client_order_id, false);
   }
