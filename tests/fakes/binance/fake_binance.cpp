@@ -22,12 +22,25 @@ std::filesystem::path default_exchange_info_file() {
 class FakeBinance::Impl {
  public:
   explicit Impl(FakeBinanceOptions options)
-      : options_(std::move(options)), state_(options_.start_time), server_(state_, options_) {}
+      : options_(std::move(options)),
+        state_(options_.start_time,
+               AccountOptions{options_.api_key, options_.api_secret, options_.balances,
+                              options_.commission_rate, options_.market_fill_parts}),
+        server_(state_, options_) {}
+
+  // Sends a stream event to every connection subscribed to `stream`.
+  void publish(const std::string& stream, const nlohmann::json& payload) {
+    server_.for_each_ws([&](WsSessionBase& session) {
+      const auto& subscriptions = session.subscriptions();
+      if (subscriptions.contains(stream)) session.send_text(subscriptions.frame(stream, payload));
+    });
+  }
 
   const FakeBinanceOptions options_;
   State state_;
   Server server_;
   bool exchange_info_loaded_ = false;
+  std::int64_t next_trade_id_ = 1;  // ids of the trades set_price() publishes
 };
 
 FakeBinance::FakeBinance(FakeBinanceOptions options)
@@ -87,6 +100,7 @@ void FakeBinance::advance_to(core::TimestampMs now) {
   if (now <= from) return;
   auto events = impl_->state_.events_between(from, now);
   impl_->state_.set_time(now);
+  impl_->state_.publish_prices_at(now);
   if (events.empty()) return;
   impl_->server_.for_each_ws([&](WsSessionBase& session) {
     const auto& subscriptions = session.subscriptions();
@@ -99,6 +113,7 @@ void FakeBinance::advance_to(core::TimestampMs now) {
 void FakeBinance::set_klines(core::Symbol symbol, core::Interval interval,
                              std::vector<core::Candle> candles) {
   impl_->state_.set_klines(symbol, interval, std::move(candles));
+  impl_->state_.publish_prices_at(impl_->state_.now(), /*only_unpriced=*/true);
 }
 
 void FakeBinance::set_exchange_info(std::string json) {
@@ -119,21 +134,60 @@ int FakeBinance::used_weight() const {
 }
 
 void FakeBinance::publish_kline(const core::Candle& candle) {
-  auto stream = kline_stream_name(candle.symbol, candle.interval);
-  auto payload = kline_event(candle, impl_->state_.now(), candle.closed);
-  impl_->server_.for_each_ws([&](WsSessionBase& session) {
-    const auto& subscriptions = session.subscriptions();
-    if (subscriptions.contains(stream)) session.send_text(subscriptions.frame(stream, payload));
-  });
+  auto& state = impl_->state_;
+  if (auto price = state.price_from_double(candle.symbol.str(), candle.close)) {
+    state.set_price(candle.symbol.str(), *price);
+  }
+  impl_->publish(kline_stream_name(candle.symbol, candle.interval),
+                 kline_event(candle, state.now(), candle.closed));
 }
 
 void FakeBinance::publish_trade(const core::Trade& trade) {
-  auto stream = trade_stream_name(trade.symbol);
-  auto payload = trade_event(trade, impl_->state_.now());
-  impl_->server_.for_each_ws([&](WsSessionBase& session) {
-    const auto& subscriptions = session.subscriptions();
-    if (subscriptions.contains(stream)) session.send_text(subscriptions.frame(stream, payload));
-  });
+  auto& state = impl_->state_;
+  if (auto price = state.price_from_double(trade.symbol.str(), trade.price)) {
+    state.set_price(trade.symbol.str(), *price);
+  }
+  impl_->publish(trade_stream_name(trade.symbol), trade_event(trade, state.now()));
+}
+
+std::optional<core::Decimal> FakeBinance::price(const std::string& symbol) const {
+  return impl_->state_.price(symbol);
+}
+
+void FakeBinance::set_price(core::Symbol symbol, core::Decimal price) {
+  auto& state = impl_->state_;
+  state.set_price(symbol.str(), price);
+  core::Trade trade;
+  trade.symbol = symbol;
+  trade.time = state.now();
+  trade.id = impl_->next_trade_id_++;
+  trade.price = price.to_double();
+  trade.quantity = 1;
+  impl_->publish(trade_stream_name(symbol), trade_event(trade, state.now()));
+}
+
+void FakeBinance::set_balance(const std::string& asset, core::Decimal free) {
+  impl_->state_.set_balance(asset, free);
+}
+
+nlohmann::json FakeBinance::orders() const {
+  return impl_->state_.orders_json(false);
+}
+nlohmann::json FakeBinance::open_orders() const {
+  return impl_->state_.orders_json(true);
+}
+nlohmann::json FakeBinance::trades() const {
+  return impl_->state_.trades_json();
+}
+nlohmann::json FakeBinance::balances() const {
+  return impl_->state_.balances_json();
+}
+nlohmann::json FakeBinance::order_lists() const {
+  return impl_->state_.order_lists_json();
+}
+
+void FakeBinance::fail_next_orders(OrderFault fault, std::size_t times) {
+  impl_->state_.fail_next_orders(fault, times);
 }
 
 void FakeBinance::fail_next(std::string path, Fault fault, std::size_t times) {
@@ -221,6 +275,10 @@ bool WsControl::wait_for_no_connections(std::chrono::milliseconds timeout) const
   return fake_.impl_->state_.wait_for_no_connections(timeout);
 }
 
+bool WsControl::wait_for_user_data_subscription(std::chrono::milliseconds timeout) const {
+  return fake_.impl_->state_.wait_for_user_data_subscription(timeout);
+}
+
 void WsControl::drop_all() {
   std::size_t n = 0;
   fake_.impl_->server_.for_each_ws([&](WsSessionBase& session) {
@@ -233,6 +291,26 @@ void WsControl::drop_all() {
 void WsControl::go_silent() {
   std::size_t n = 0;
   fake_.impl_->server_.for_each_ws([&](WsSessionBase& session) {
+    session.go_silent();
+    ++n;
+  });
+  fake_.impl_->state_.count(FaultKind::go_silent, n);
+}
+
+void WsControl::drop_user_streams() {
+  std::size_t n = 0;
+  fake_.impl_->server_.for_each_ws([&](WsSessionBase& session) {
+    if (!session.is_ws_api()) return;
+    session.drop();
+    ++n;
+  });
+  fake_.impl_->state_.count(FaultKind::drop_connection, n);
+}
+
+void WsControl::silence_user_streams() {
+  std::size_t n = 0;
+  fake_.impl_->server_.for_each_ws([&](WsSessionBase& session) {
+    if (!session.is_ws_api()) return;
     session.go_silent();
     ++n;
   });

@@ -27,6 +27,9 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/decimal.hpp"
 #include "core/market.hpp"
 #include "tests/fakes/binance/fault.hpp"
 #include "tests/fakes/binance/tls_identity.hpp"
@@ -44,6 +47,14 @@ struct FakeBinanceOptions {
   std::chrono::milliseconds ping_interval{20'000};  // Binance: a ping frame every 20 s
   std::chrono::milliseconds pong_timeout{60'000};   // Binance: no pong within 1 min -> disconnect
   std::chrono::milliseconds max_connection_age{24 * 3'600'000};  // Binance: 24 h per connection
+
+  // The one account behind the signed endpoints and the user data stream (test data, not
+  // secrets). Every asset of the exchangeInfo symbols has a balance: `balances`, else 0.
+  std::string api_key = "fake-api-key";
+  std::string api_secret = "fake-api-secret";
+  std::map<std::string, core::Decimal> balances{{"USDT", core::Decimal::from_integer(10'000)}};
+  core::Decimal commission_rate = *core::Decimal::from_units(1, 3);  // 0.001 of the amount
+  std::size_t market_fill_parts = 1;  // a MARKET order fills in this many equal trades
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -73,6 +84,8 @@ struct WsConnectionInfo {
   bool silent = false;               // go_silent() was applied
   std::vector<std::string> streams;  // current subscriptions, in order
   std::size_t pongs_received = 0;
+  bool ws_api = false;                                 // a /ws-api/v3 connection
+  std::optional<std::int64_t> user_data_subscription;  // its active subscriptionId
 };
 
 class FakeBinance;
@@ -109,6 +122,8 @@ class WsControl {
   bool wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout) const;
   // Until no connection is left at all, silent ones included.
   bool wait_for_no_connections(std::chrono::milliseconds timeout) const;
+  // Until a (non-silent) WebSocket API connection has an active user-data subscription.
+  bool wait_for_user_data_subscription(std::chrono::milliseconds timeout) const;
 
   // Faults on every open connection; each affected connection counts once.
   void drop_all();                  // close TCP abruptly (no close frame)
@@ -117,6 +132,10 @@ class WsControl {
   void send_raw(std::string text);  // any text frame (not counted as a fault)
   void server_shutdown();           // the serverShutdown event (the connection stays open)
   void close_all();                 // a close frame with 1001 "going away"
+  // The same faults on the WebSocket API connections only (the user data stream), counted as
+  // drop_connection / go_silent.
+  void drop_user_streams();
+  void silence_user_streams();
 
  private:
   friend class FakeBinance;
@@ -160,9 +179,28 @@ class FakeBinance {
   int used_weight() const;
 
   // Stream events, to every connection subscribed to the candle's (trade's) stream, with
-  // E = now(). publish_kline sends x = candle.closed.
+  // E = now(). publish_kline sends x = candle.closed. Both publish a price (the close, the trade
+  // price, on the symbol's tick) and match resting orders.
   void publish_kline(const core::Candle& candle);
   void publish_trade(const core::Trade& trade);
+
+  // The exchange. A symbol's price is the last one published: the forming candle's close when
+  // advance_to() moves the clock (or when its data set is set, if it had none), publish_*(), or
+  // set_price(), which publishes a trade at exactly `price` and matches. JSON in Binance's
+  // shapes: orders() every order (closed ones too) as GET /api/v3/order answers, open_orders(),
+  // trades() every fill as myTrades answers, balances() {"USDT":{"free","locked"},..},
+  // order_lists() every OCO as GET /api/v3/orderList answers.
+  std::optional<core::Decimal> price(const std::string& symbol) const;
+  void set_price(core::Symbol symbol, core::Decimal price);
+  void set_balance(const std::string& asset, core::Decimal free);
+  nlohmann::json orders() const;
+  nlohmann::json open_orders() const;
+  nlohmann::json trades() const;
+  nlohmann::json balances() const;
+  nlohmann::json order_lists() const;
+  // Faults for the next `times` order requests (see OrderFault); counted under their FaultKind.
+  // clear_scripts() clears them too.
+  void fail_next_orders(OrderFault fault, std::size_t times = 1);
 
   RouteScript when(std::string path) { return RouteScript{*this, std::move(path)}; }
   void fail_next(std::string path, Fault fault, std::size_t times = 1);

@@ -22,6 +22,16 @@ std::string_view to_string(FaultKind kind) {
       return "invalid_timestamp";
     case FaultKind::scripted_reply:
       return "scripted_reply";
+    case FaultKind::accept_then_timeout:
+      return "accept_then_timeout";
+    case FaultKind::accept_then_server_error:
+      return "accept_then_server_error";
+    case FaultKind::accept_then_drop:
+      return "accept_then_drop";
+    case FaultKind::order_rejected:
+      return "order_rejected";
+    case FaultKind::delayed_visibility:
+      return "delayed_visibility";
   }
   return "unknown";
 }

@@ -17,8 +17,15 @@ enum class FaultKind {
   malformed_body,     // 200 with a truncated JSON body (HTTP) or a non-JSON text frame (WS)
   invalid_timestamp,  // 400, code -1021
   scripted_reply,     // a reply set by when(path).reply(...)
+  // Order faults (fail_next_orders): the order request is executed (or rejected) by the exchange
+  // as usual, then the answer goes wrong.
+  accept_then_timeout,       // no answer; the connection stays open until the client gives up
+  accept_then_server_error,  // a 5xx with an HTML body instead of the answer
+  accept_then_drop,          // the TCP connection closes without an answer
+  order_rejected,            // refused before the exchange sees it (-2010, -1021, -1013)
+  delayed_visibility,        // accepted, but GET /api/v3/order does not find it for a while
 };
-inline constexpr std::size_t kFaultKindCount = 9;
+inline constexpr std::size_t kFaultKindCount = 14;
 
 std::string_view to_string(FaultKind kind);
 
@@ -42,6 +49,30 @@ struct Fault {
   static Fault server_error(int status = 503) { return {FaultKind::server_error, status}; }
   static Fault malformed_body() { return {FaultKind::malformed_body, 200}; }
   static Fault invalid_timestamp() { return {FaultKind::invalid_timestamp, 400}; }
+};
+
+// A fault for the next order requests (POST /api/v3/order and POST /api/v3/orderList/oco; not
+// order/test). Each authenticated order request uses up one; requests refused for their key,
+// signature or timestamp do not.
+struct OrderFault {
+  FaultKind kind = FaultKind::accept_then_timeout;
+  int status = 0;   // accept_then_server_error: the HTTP status
+  int code = 0;     // order_rejected: the Binance code
+  int queries = 0;  // delayed_visibility: how many GET /api/v3/order answer -2013 first
+
+  static OrderFault accept_then_timeout() { return {FaultKind::accept_then_timeout}; }
+  static OrderFault accept_then_server_error(int status = 503) {
+    return {FaultKind::accept_then_server_error, status};
+  }
+  static OrderFault accept_then_drop() { return {FaultKind::accept_then_drop}; }
+  // -2010 ("Account has insufficient balance for requested action."), -1021 ("Timestamp for
+  // this request is outside of the recvWindow.") or -1013 ("Filter failure: LOT_SIZE").
+  static OrderFault reject(int code) { return {FaultKind::order_rejected, 400, code}; }
+  // The order is placed and answered normally, but the first `queries` GET /api/v3/order for it
+  // answer -2013, as Binance's "Memory => Database" lag can.
+  static OrderFault delayed_visibility(int queries) {
+    return {FaultKind::delayed_visibility, 0, 0, queries};
+  }
 };
 
 }  // namespace autotrader::fakes::binance

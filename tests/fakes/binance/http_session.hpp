@@ -102,14 +102,39 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void respond(Request request) {
     if (beast::websocket::is_upgrade(request)) {
+      if (path_ == kWsApiPath) {
+        auto ws = std::make_shared<WsSession<Stream>>(core_, std::move(stream_),
+                                                      is_tls_stream<Stream>, StreamTarget{}, true);
+        return ws->accept(std::move(request));
+      }
       if (auto target = parse_stream_target(path_, params_)) {
         auto ws = std::make_shared<WsSession<Stream>>(core_, std::move(stream_),
                                                       is_tls_stream<Stream>, std::move(*target));
         return ws->accept(std::move(request));
       }
     }
-    auto [reply, weight] = core_.state.rest(std::string{request.method_string()}, path_, params_);
-    write(reply, weight, request);
+    HttpCall call;
+    call.method = std::string{request.method_string()};
+    call.path = path_;
+    call.query = query_;
+    call.body = request.body();
+    call.params = decode_query(call.body);
+    for (const auto& [name, value] : params_) call.params[name] = value;  // the query wins
+    if (auto key = request.find("X-MBX-APIKEY"); key != request.end()) {
+      call.api_key = std::string{key->value()};
+    }
+    auto [reply, weight] = core_.state.rest(call);
+    switch (reply.delivery) {
+      case Delivery::answer:
+        return write(reply, weight, request);
+      case Delivery::hold_silently:
+        return core_.hold_silently(this->shared_from_this(), socket(), nullptr);
+      case Delivery::drop_connection: {
+        beast::error_code ec;
+        socket().close(ec);
+        return;
+      }
+    }
   }
 
   void write(const Reply& reply, int used_weight, const Request& request) {

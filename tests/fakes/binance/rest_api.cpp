@@ -99,6 +99,11 @@ Reply fault_reply(const Fault& fault) {
     case FaultKind::go_silent:
     case FaultKind::delay:
     case FaultKind::scripted_reply:
+    case FaultKind::accept_then_timeout:
+    case FaultKind::accept_then_server_error:
+    case FaultKind::accept_then_drop:
+    case FaultKind::order_rejected:
+    case FaultKind::delayed_visibility:
       break;
   }
   return {500, error_body(-1000, "An unknown error occurred while processing the request."), {}};
@@ -136,7 +141,13 @@ int RestApi::used_weight(core::TimestampMs now) const {
   return now / kMinuteMs == weight_minute_ ? weight_used_ : 0;
 }
 
-int RestApi::weight_of(std::string_view path, const Params& params) {
+void RestApi::set_exchange_info(nlohmann::json info) {
+  exchange_info_ = std::move(info);
+  signed_.exchange().set_rules(parse_symbol_rules(exchange_info_));
+}
+
+int RestApi::weight_of(std::string_view path, const Params& params, std::string_view method) {
+  if (SignedApi::serves(path)) return SignedApi::weight_of(method, path, params);
   if (path == "/api/v3/exchangeInfo") return 20;
   if (path == "/api/v3/klines") return 2;
   if (path == "/api/v3/ticker/price") return params.count("symbol") ? 2 : 4;
@@ -156,7 +167,18 @@ bool RestApi::known_symbol(std::string_view symbol) const {
 
 Reply RestApi::handle(std::string_view method, std::string_view path, const Params& params,
                       core::TimestampMs now) {
-  int weight = weight_of(path, params);
+  HttpCall call;
+  call.method = std::string{method};
+  call.path = std::string{path};
+  call.params = params;
+  return handle(call, now);
+}
+
+Reply RestApi::handle(const HttpCall& call, core::TimestampMs now) {
+  const auto& method = call.method;
+  const auto& path = call.path;
+  const auto& params = call.params;
+  int weight = weight_of(path, params, method);
   if (now / kMinuteMs != weight_minute_) {
     weight_minute_ = now / kMinuteMs;
     weight_used_ = 0;
@@ -167,6 +189,7 @@ Reply RestApi::handle(std::string_view method, std::string_view path, const Para
   }
   weight_used_ += weight;
 
+  if (SignedApi::serves(path)) return signed_.handle(call, now);
   const bool get = method == "GET";
   if (path == "/api/v3/ping" && get) return json_reply(nlohmann::json::object());
   if (path == "/api/v3/time" && get) return json_reply({{"serverTime", now}});
@@ -176,7 +199,7 @@ Reply RestApi::handle(std::string_view method, std::string_view path, const Para
       path == "/api/v3/klines") {
     return {405, error_body(-1000, "Method not allowed."), {}};
   }
-  return {404, error_body(-1000, "Unknown endpoint: " + std::string{path}), {}};
+  return {404, error_body(-1000, "Unknown endpoint: " + path), {}};
 }
 
 Reply RestApi::exchange_info_reply(const Params& params, core::TimestampMs now) const {

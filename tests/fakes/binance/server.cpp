@@ -112,6 +112,18 @@ std::optional<std::string> Server::start() {
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return "bind 127.0.0.1:" + std::to_string(options_.port) + ": " + ec.message();
   running->port = acceptor.local_endpoint().port();
+  // User-data events go to the subscribed WebSocket API connections, on the I/O thread, in the
+  // order the exchange made them (the sink runs under the state's lock and only posts).
+  state_.set_event_sink([core = &running->core](std::vector<nlohmann::json> events) {
+    asio::post(core->ioc, [core, events = std::move(events)] {
+      auto sessions = core->ws_sessions;
+      for (auto& [id, session] : sessions) {
+        auto subscription = session->user_data_subscription();
+        if (!subscription) continue;
+        for (const auto& event : events) session->send_text(user_data_frame(*subscription, event));
+      }
+    });
+  });
   running->accept();
   running->thread = std::thread([r = running.get()] { r->core.ioc.run(); });
   running_ = std::move(running);
@@ -120,6 +132,7 @@ std::optional<std::string> Server::start() {
 
 void Server::stop() {
   if (!running_) return;
+  state_.set_event_sink(nullptr);
   auto& r = *running_;
   r.run_on_io([&r] {
     beast::error_code ec;

@@ -25,6 +25,9 @@ class WsSessionBase {
   virtual void drop() = 0;              // close TCP abruptly
   virtual void go_silent() = 0;         // stop reading and writing, keep TCP open
   virtual void close_going_away() = 0;  // close frame 1001
+  virtual bool is_ws_api() const = 0;   // a /ws-api/v3 connection
+  // The connection's active user-data subscription (WebSocket API only).
+  virtual std::optional<std::int64_t> user_data_subscription() const = 0;
 };
 
 class Server {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tests/fakes/binance/exchange_json.hpp"
+
 namespace autotrader::fakes::binance {
 
 bool path_matches(const std::string& key, const std::string& path) {
@@ -77,6 +79,17 @@ void State::clear_scripts() {
   std::lock_guard lock{mutex_};
   scripts_.clear();
   one_shot_.clear();
+  api_.signed_api().clear_order_faults();
+}
+
+void State::set_event_sink(EventSink sink) {
+  std::lock_guard lock{mutex_};
+  event_sink_ = std::move(sink);
+}
+
+void State::flush_events_locked() {
+  auto events = api_.signed_api().exchange().take_events();
+  if (!events.empty() && event_sink_) event_sink_(std::move(events));
 }
 
 void State::count(FaultKind kind, std::size_t n) {
@@ -96,12 +109,110 @@ std::size_t State::faults_total() const {
   return total;
 }
 
-std::pair<Reply, int> State::rest(const std::string& method, const std::string& path,
-                                  const Params& params) {
+std::pair<Reply, int> State::rest(const HttpCall& call) {
   std::lock_guard lock{mutex_};
   auto time = now_ + skew_.count();
-  auto reply = api_.handle(method, path, params, time);
+  auto reply = api_.handle(call, time);
+  for (auto kind : reply.faults) ++fault_counts_[static_cast<std::size_t>(kind)];
+  flush_events_locked();
   return {std::move(reply), api_.used_weight(time)};
+}
+
+std::string State::ws_api(std::string_view text, WsApiSession& session) {
+  std::lock_guard lock{mutex_};
+  auto time = now_ + skew_.count();
+  return handle_ws_api_request(text, session, api_.signed_api(), time, api_.used_weight(time));
+}
+
+std::optional<Decimal> State::price_from_double_locked(const std::string& symbol,
+                                                       double value) const {
+  auto price = Decimal::from_double(value, 8, core::Rounding::half_even);
+  if (!price) return std::nullopt;
+  if (const auto* rules = api_.signed_api().exchange().rules(symbol)) {
+    return round_to_step(*price, rules->tick_size, core::Rounding::half_even);
+  }
+  return price;
+}
+
+std::optional<Decimal> State::price_from_double(const std::string& symbol, double value) const {
+  std::lock_guard lock{mutex_};
+  return price_from_double_locked(symbol, value);
+}
+
+void State::publish_prices_at(core::TimestampMs now, bool only_unpriced) {
+  std::lock_guard lock{mutex_};
+  std::string last_symbol;
+  auto& exchange = api_.signed_api().exchange();
+  for (const auto& [key, candles] : api_.all_klines()) {
+    if (key.first == last_symbol) continue;  // a smaller interval of this symbol came first
+    if (only_unpriced && exchange.price(key.first)) continue;
+    auto it = std::find_if(candles.begin(), candles.end(), [&](const core::Candle& c) {
+      return c.open_time <= now && now <= c.close_time;
+    });
+    if (it == candles.end()) continue;
+    last_symbol = key.first;
+    if (auto price = price_from_double_locked(key.first, it->close)) {
+      exchange.set_price(key.first, *price, now + skew_.count());
+    }
+  }
+  flush_events_locked();
+}
+
+void State::set_price(const std::string& symbol, const Decimal& price) {
+  std::lock_guard lock{mutex_};
+  api_.signed_api().exchange().set_price(symbol, price, now_ + skew_.count());
+  flush_events_locked();
+}
+
+std::optional<Decimal> State::price(const std::string& symbol) const {
+  std::lock_guard lock{mutex_};
+  return api_.signed_api().exchange().price(symbol);
+}
+
+void State::set_balance(const std::string& asset, const Decimal& free) {
+  std::lock_guard lock{mutex_};
+  api_.signed_api().exchange().set_balance(asset, free);
+}
+
+void State::fail_next_orders(OrderFault fault, std::size_t times) {
+  std::lock_guard lock{mutex_};
+  api_.signed_api().fail_next_orders(fault, times);
+}
+
+nlohmann::json State::orders_json(bool open_only) const {
+  std::lock_guard lock{mutex_};
+  auto out = nlohmann::json::array();
+  for (const auto& order : api_.signed_api().exchange().orders()) {
+    if (!open_only || order.open()) out.push_back(order_json(order));
+  }
+  return out;
+}
+
+nlohmann::json State::trades_json() const {
+  std::lock_guard lock{mutex_};
+  auto out = nlohmann::json::array();
+  for (const auto& fill : api_.signed_api().exchange().fills()) out.push_back(trade_json(fill));
+  return out;
+}
+
+nlohmann::json State::balances_json() const {
+  std::lock_guard lock{mutex_};
+  auto out = nlohmann::json::object();
+  for (const auto& [asset, balance] : api_.signed_api().exchange().balances()) {
+    out[asset] = {{"free", decimal_text(balance.free)}, {"locked", decimal_text(balance.locked)}};
+  }
+  return out;
+}
+
+nlohmann::json State::order_lists_json() const {
+  std::lock_guard lock{mutex_};
+  const auto& exchange = api_.signed_api().exchange();
+  auto out = nlohmann::json::array();
+  for (const auto& list : exchange.order_lists()) {
+    out.push_back(order_list_json(list, exchange.list_orders(list), ListReports::none,
+                                  list.transaction_time));
+  }
+  return out;
 }
 
 int State::used_weight() const {
@@ -220,6 +331,15 @@ void State::ws_closed(std::uint64_t id) {
   changed_.notify_all();
 }
 
+void State::ws_user_data(std::uint64_t id, std::optional<std::int64_t> subscription) {
+  {
+    std::lock_guard lock{mutex_};
+    auto it = connections_.find(id);
+    if (it != connections_.end()) it->second.user_data_subscription = subscription;
+  }
+  changed_.notify_all();
+}
+
 void State::ws_message(std::uint64_t id, std::string text) {
   {
     std::lock_guard lock{mutex_};
@@ -299,6 +419,14 @@ bool State::wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout)
 
 bool State::wait_for_no_connections(std::chrono::milliseconds timeout) const {
   return wait(timeout, [&] { return connections_.empty(); });
+}
+
+bool State::wait_for_user_data_subscription(std::chrono::milliseconds timeout) const {
+  return wait(timeout, [&] {
+    return std::any_of(connections_.begin(), connections_.end(), [](const auto& c) {
+      return !c.second.silent && c.second.user_data_subscription.has_value();
+    });
+  });
 }
 
 }  // namespace autotrader::fakes::binance

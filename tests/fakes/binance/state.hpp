@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include "tests/fakes/binance/fake_binance.hpp"
 #include "tests/fakes/binance/rest_api.hpp"
+#include "tests/fakes/binance/ws_api.hpp"
 
 namespace autotrader::fakes::binance {
 
@@ -25,7 +27,13 @@ struct Decision {
 
 class State {
  public:
-  explicit State(core::TimestampMs start_time) : now_(start_time) {}
+  explicit State(core::TimestampMs start_time, AccountOptions account = {})
+      : api_(std::move(account)), now_(start_time) {}
+
+  // Receives the user-data events of every exchange change, in order, while the lock is held; the
+  // server's sink only queues them for its I/O thread.
+  using EventSink = std::function<void(std::vector<nlohmann::json>)>;
+  void set_event_sink(EventSink sink);
 
   // Every method takes the lock itself.
   core::TimestampMs now() const;
@@ -44,9 +52,27 @@ class State {
   std::size_t fault_count(FaultKind kind) const;
   std::size_t faults_total() const;
 
-  // REST: the reply and the used weight to report with it.
-  std::pair<Reply, int> rest(const std::string& method, const std::string& path,
-                             const Params& params);
+  // REST: the reply and the used weight to report with it. Counts the faults the reply injected.
+  std::pair<Reply, int> rest(const HttpCall& call);
+  // One WebSocket API frame of a connection.
+  std::string ws_api(std::string_view text, WsApiSession& session);
+
+  // The exchange (orders, balances, prices), for the public API. Prices move with the market:
+  // publish_prices_at() takes each symbol's forming candle at `now` (the smallest interval of its
+  // data sets) as its price and matches; set_price() publishes one price and matches.
+  // With `only_unpriced`, symbols that have a price keep it (a data set added later does not
+  // override a published price).
+  void publish_prices_at(core::TimestampMs now, bool only_unpriced = false);
+  void set_price(const std::string& symbol, const Decimal& price);
+  // A double from a candle or trade as a price on the symbol's tick (8 decimals if no rules).
+  std::optional<Decimal> price_from_double(const std::string& symbol, double value) const;
+  std::optional<Decimal> price(const std::string& symbol) const;
+  void set_balance(const std::string& asset, const Decimal& free);
+  void fail_next_orders(OrderFault fault, std::size_t times);
+  nlohmann::json orders_json(bool open_only) const;
+  nlohmann::json trades_json() const;
+  nlohmann::json balances_json() const;
+  nlohmann::json order_lists_json() const;
   int used_weight() const;
   void set_used_weight(int weight);
   void set_weight_limit(int limit);
@@ -68,6 +94,7 @@ class State {
   void ws_changed(std::uint64_t id, bool combined, std::vector<std::string> streams);
   void ws_silenced(std::uint64_t id);
   void ws_closed(std::uint64_t id);
+  void ws_user_data(std::uint64_t id, std::optional<std::int64_t> subscription);
   void ws_message(std::uint64_t id, std::string text);
   void ws_ping_sent();
   void ws_pong(std::uint64_t id);
@@ -82,6 +109,7 @@ class State {
   bool wait_for_messages(std::size_t count, std::chrono::milliseconds timeout) const;
   bool wait_for_pongs(std::size_t count, std::chrono::milliseconds timeout) const;
   bool wait_for_no_connections(std::chrono::milliseconds timeout) const;
+  bool wait_for_user_data_subscription(std::chrono::milliseconds timeout) const;
 
  private:
   struct Script {
@@ -91,10 +119,13 @@ class State {
   template <typename Predicate>
   bool wait(std::chrono::milliseconds timeout, Predicate predicate) const;
   std::size_t connection_count_locked() const;
+  void flush_events_locked();
+  std::optional<Decimal> price_from_double_locked(const std::string& symbol, double value) const;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   RestApi api_;
+  EventSink event_sink_;
   core::TimestampMs now_;
   std::chrono::milliseconds skew_{0};
   std::map<std::string, std::deque<Fault>> one_shot_;

@@ -1,8 +1,9 @@
 #pragma once
-// Internal to server.cpp: one market-stream WebSocket connection. Reads control messages and
-// answers them; sends events, ping frames (every ping_interval; no pong within pong_timeout ->
-// disconnect, as Binance does) and a close frame at max_connection_age. Writes go through one
-// queue because Beast allows a single write at a time.
+// Internal to server.cpp: one WebSocket connection, a market stream or the WebSocket API
+// (/ws-api/v3). Reads control messages (or WebSocket API requests) and answers them; sends
+// events (user-data events once a WebSocket API connection subscribed), ping frames (every
+// ping_interval; no pong within pong_timeout -> disconnect, as Binance does) and a close frame at
+// max_connection_age. Writes go through one queue because Beast allows a single write at a time.
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -21,10 +22,11 @@ class WsSession : public WsSessionBase, public std::enable_shared_from_this<WsSe
  public:
   using Request = beast::http::request<beast::http::string_body>;
 
-  WsSession(ServerCore& core, Stream&& stream, bool tls, StreamTarget target)
+  WsSession(ServerCore& core, Stream&& stream, bool tls, StreamTarget target, bool ws_api = false)
       : core_(core),
         ws_(std::move(stream)),
         tls_(tls),
+        ws_api_(ws_api),
         subscriptions_(std::move(target)),
         id_(core.next_id++),
         ping_timer_(core.ioc),
@@ -71,6 +73,10 @@ class WsSession : public WsSessionBase, public std::enable_shared_from_this<WsSe
   }
 
   void close_going_away() override { enqueue(Item{Item::close, {}}); }
+  bool is_ws_api() const override { return ws_api_; }
+  std::optional<std::int64_t> user_data_subscription() const override {
+    return api_session_.subscription;
+  }
 
  private:
   struct Item {
@@ -89,6 +95,7 @@ class WsSession : public WsSessionBase, public std::enable_shared_from_this<WsSe
     info.tls = tls_;
     info.combined = subscriptions_.combined();
     info.streams = subscriptions_.streams();
+    info.ws_api = ws_api_;
     core_.state.ws_opened(std::move(info));
     read();
     schedule_ping();
@@ -110,6 +117,12 @@ class WsSession : public WsSessionBase, public std::enable_shared_from_this<WsSe
     auto text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     core_.state.ws_message(id_, text);
+    if (ws_api_) {
+      auto reply = core_.state.ws_api(text, api_session_);
+      core_.state.ws_user_data(id_, api_session_.subscription);
+      send_text(std::move(reply));
+      return read();
+    }
     auto reply = subscriptions_.handle_control(text);
     core_.state.ws_changed(id_, subscriptions_.combined(), subscriptions_.streams());
     send_text(std::move(reply));
@@ -183,6 +196,8 @@ class WsSession : public WsSessionBase, public std::enable_shared_from_this<WsSe
   ServerCore& core_;
   beast::websocket::stream<Stream> ws_;
   bool tls_;
+  bool ws_api_;
+  WsApiSession api_session_;
   StreamSubscriptions subscriptions_;
   std::uint64_t id_;
   Request request_;
