@@ -137,7 +137,8 @@ struct ExecutionEngine::Impl {
   std::map<std::string, SymbolInfo, std::less<>> infos;
 
   std::map<std::string, Tracked, std::less<>> orders;  // by client order id
-  std::map<std::int64_t, std::string> by_venue_id;
+  // Binance's orderId is unique per symbol only.
+  std::map<std::pair<core::Symbol, std::int64_t>, std::string> by_venue_id;
   std::map<core::Symbol, paper::Position> positions;
   std::map<std::string, ListInfo, std::less<>> lists;  // by list client id
   std::map<std::string, paper::Balance, std::less<>> balances;
@@ -285,7 +286,7 @@ struct ExecutionEngine::Impl {
   void index_venue_id(Tracked& t, std::int64_t venue_id) {
     if (venue_id <= 0) return;
     t.venue_order_id = venue_id;
-    by_venue_id[venue_id] = t.order.client_order_id;
+    by_venue_id[{t.order.symbol, venue_id}] = t.order.client_order_id;
   }
 
   bool seen_trade(const core::Symbol& symbol, std::int64_t trade_id) const {
@@ -668,11 +669,25 @@ struct ExecutionEngine::Impl {
     return it == orders.end() ? nullptr : &it->second;
   }
 
+  // Our order only if the venue's report is about its symbol: Binance numbers orders per
+  // symbol, and a client id of ours on another symbol is someone else's order (another
+  // program's, or an id a person reused).
+  Tracked* find_on(const core::Symbol& symbol, std::string_view client_order_id) {
+    auto* t = find(client_order_id);
+    return t != nullptr && t->order.symbol == symbol ? t : nullptr;
+  }
+
   // An open order on the venue that our book does not have.
   void unknown_on_venue(const OrderReport& venue_order) {
     const auto& id = venue_order.client_order_id;
     const auto symbol_text = std::string{venue_order.symbol.view()};
     if (options.unknown_orders == UnknownOrderPolicy::adopt) {
+      if (orders.count(id) != 0) {
+        // Our id on another symbol: adopting would overwrite our own order.
+        notes.push_back("open order " + id + " on " + symbol_text +
+                        " has the id of one of ours on another symbol; left alone");
+        return;
+      }
       Tracked t;
       t.order = to_order(venue_order, "");
       t.order.filled_quantity = Decimal{};
@@ -1136,7 +1151,7 @@ struct ExecutionEngine::Impl {
         report.open_orders_on_venue = reports->size();
         for (const auto& r : *reports) {
           if (!infos.count(r.symbol.view())) continue;  // not a symbol we trade
-          if (auto* t = find(r.client_order_id)) {
+          if (auto* t = find_on(r.symbol, r.client_order_id)) {
             apply_report(*t, r, events);
             if (is_leg(t->purpose)) {
               if (auto list = lists.find(t->list_id); list != lists.end()) {
@@ -1185,7 +1200,7 @@ struct ExecutionEngine::Impl {
                   [](const auto& a, const auto& b) { return a.id < b.id; });
         std::set<std::string> touched;
         for (const auto& trade : sorted) {
-          auto order_id = by_venue_id.find(trade.order_id);
+          auto order_id = by_venue_id.find({trade.symbol, trade.order_id});
           if (order_id == by_venue_id.end()) {
             // Not an order of ours; still counted as seen so that a later fetch starts after it.
             remember_trade(trade.symbol, trade.id);
@@ -1220,7 +1235,7 @@ struct ExecutionEngine::Impl {
 
   paper::VenueEvents on_execution(const ExecutionReport& e) {
     paper::VenueEvents events;
-    auto* t = find(e.our_client_order_id());
+    auto* t = find_on(e.symbol, e.our_client_order_id());
     if (t == nullptr) {
       if (!infos.count(e.symbol.view())) return events;
       if (e.status == BinanceOrderStatus::new_order ||
@@ -1404,7 +1419,7 @@ struct ExecutionEngine::Impl {
         t.never_placed = row.at("never_placed").get<bool>();
         t.watched_exit = row.value("watched_exit", false);
         t.list_id = row.at("list_id").get<std::string>();
-        if (t.venue_order_id > 0) new_by_venue[t.venue_order_id] = o.client_order_id;
+        if (t.venue_order_id > 0) new_by_venue[{o.symbol, t.venue_order_id}] = o.client_order_id;
         new_orders[o.client_order_id] = std::move(t);
       }
       decltype(positions) new_positions;
