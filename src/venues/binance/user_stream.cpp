@@ -136,13 +136,17 @@ Expected<WsApiFrame> read_event_frame(const JsonFields& top, const json& event) 
   if (!event.is_object()) return top.wrong("event", "is not an object");
   std::string type;
   AT_READ(type, (JsonFields{event, "event"}.text("e")));
-  if (type == "serverShutdown") {
-    // Connection-wide, with or without a subscriptionId. A missing E must not lose the notice.
-    ServerShutdownEvent shutdown;
-    AT_READ(shutdown.event_time, (JsonFields{event, type}.integer("E", 0)));
-    return WsApiFrame{shutdown};
-  }
   UserStreamEvent out;
+  if (type == "serverShutdown") {
+    // Connection-wide, sent without a subscriptionId (tolerated with one). A missing E must not
+    // lose the notice.
+    StreamTerminated shutdown;
+    shutdown.server_shutdown = true;
+    AT_READ(shutdown.event_time, (JsonFields{event, type}.integer("E", 0)));
+    AT_READ(out.subscription_id, top.integer("subscriptionId", kNoSubscription));
+    out.event = shutdown;
+    return WsApiFrame{std::move(out)};
+  }
   AT_READ(out.subscription_id, top.integer("subscriptionId"));
   AT_READ(out.event, read_user_event(event, type));
   return WsApiFrame{std::move(out)};

@@ -1,15 +1,18 @@
 #pragma once
 // The account's user data stream as it arrives on the WebSocket API connection (reference
 // binance.md §10): every text frame there is a response to one of our requests (WsApiResponse,
-// ws_api.hpp), a user-data event wrapped as {"subscriptionId":N,"event":{..}}, or the
-// connection-wide {"event":{"e":"serverShutdown","E":..}} that asks for a reconnect.
+// ws_api.hpp) or a user-data event wrapped as {"subscriptionId":N,"event":{..}}. The
+// connection-wide {"event":{"e":"serverShutdown","E":..}} (no subscriptionId) decodes as a
+// StreamTerminated with server_shutdown set and subscription_id kNoSubscription: either way the
+// stream delivers nothing more on this connection, so the answer is the same (reconnect,
+// subscribe, reconcile).
 // decode_ws_api_frame turns one frame into one of those; it is pure, ignores unknown keys, is
 // strict on the types of the fields it reads, and answers bad input with an Error, never a throw.
 //
 // Events: executionReport (every change of one order: NEW, TRADE, CANCELED, REJECTED, EXPIRED,
 // ...), listStatus (an order list such as our OCO), outboundAccountPosition (balances after a
-// change), balanceUpdate (deposits, withdrawals, transfers), eventStreamTerminated (the
-// subscription ended: subscribe again and reconcile). Anything else, externalLockUpdate included,
+// change), balanceUpdate (deposits, withdrawals, transfers), eventStreamTerminated and
+// serverShutdown (StreamTerminated). Anything else, externalLockUpdate included,
 // is an OtherEvent carrying its type, for the caller to count and ignore.
 #include <cstdint>
 #include <string>
@@ -22,7 +25,7 @@
 #include "core/market.hpp"
 #include "venues/binance/errc.hpp"
 #include "venues/binance/order_codec.hpp"
-#include "venues/binance/stream_codec.hpp"  // OtherEvent, ServerShutdownEvent
+#include "venues/binance/stream_codec.hpp"  // OtherEvent
 #include "venues/binance/ws_api.hpp"
 #include "venues/paper/venue.hpp"
 
@@ -88,21 +91,27 @@ struct BalanceUpdate {
 };
 
 // eventStreamTerminated: the subscription has ended; nothing more arrives until we subscribe.
+// Also the WebSocket API's serverShutdown (server_shutdown true): the connection is about to
+// close; reconnect now.
 struct StreamTerminated {
-  core::TimestampMs event_time = 0;  // E
+  core::TimestampMs event_time = 0;  // E (0 when a serverShutdown came without one)
+  bool server_shutdown = false;
 };
 
 using UserEvent = std::variant<ExecutionReport, ListStatus, AccountPosition, BalanceUpdate,
                                StreamTerminated, OtherEvent>;
+
+// The subscription_id of an event that belongs to the connection rather than a subscription
+// (serverShutdown).
+inline constexpr std::int64_t kNoSubscription = -1;
 
 struct UserStreamEvent {
   std::int64_t subscription_id = 0;
   UserEvent event;
 };
 
-// One text frame of the WebSocket API connection. ServerShutdownEvent is the connection-wide
-// {"event":{"e":"serverShutdown",..}} (no subscriptionId): reconnect, subscribe, reconcile.
-using WsApiFrame = std::variant<WsApiResponse, UserStreamEvent, ServerShutdownEvent>;
+// One text frame of the WebSocket API connection.
+using WsApiFrame = std::variant<WsApiResponse, UserStreamEvent>;
 
 Expected<WsApiFrame> decode_ws_api_frame(std::string_view text);
 

@@ -175,17 +175,29 @@ TEST(BinanceUserStream, DecodesAccountPositionsAndBalanceUpdates) {
 TEST(BinanceUserStream, DecodesTheEndOfTheStreamAndServerShutdown) {
   auto t = event_of<StreamTerminated>(fixture("ws_stream_terminated.json"));
   EXPECT_EQ(t.event_time, 1728973001334);
+  EXPECT_FALSE(t.server_shutdown);
 
+  // serverShutdown belongs to the connection: no subscriptionId, the same answer (reconnect).
   auto frame = decode_ws_api_frame(fixture("ws_server_shutdown.json"));
   ASSERT_TRUE(frame.ok()) << frame.error().message;
-  ASSERT_TRUE(std::holds_alternative<ServerShutdownEvent>(*frame));
-  EXPECT_EQ(std::get<ServerShutdownEvent>(*frame).event_time, 1770123456789);
+  const auto* wrapped = std::get_if<UserStreamEvent>(&*frame);
+  ASSERT_NE(wrapped, nullptr);
+  EXPECT_EQ(wrapped->subscription_id, kNoSubscription);
+  const auto* shutdown = std::get_if<StreamTerminated>(&wrapped->event);
+  ASSERT_NE(shutdown, nullptr);
+  EXPECT_TRUE(shutdown->server_shutdown);
+  EXPECT_EQ(shutdown->event_time, 1770123456789);
 
-  // Wrapped with a subscriptionId, or without E, it is still the connection's shutdown notice.
+  // Wrapped with a subscriptionId, or without E, it is still the shutdown notice.
   frame = decode_ws_api_frame(R"({"subscriptionId":3,"event":{"e":"serverShutdown"}})");
   ASSERT_TRUE(frame.ok()) << frame.error().message;
-  ASSERT_TRUE(std::holds_alternative<ServerShutdownEvent>(*frame));
-  EXPECT_EQ(std::get<ServerShutdownEvent>(*frame).event_time, 0);
+  wrapped = std::get_if<UserStreamEvent>(&*frame);
+  ASSERT_NE(wrapped, nullptr);
+  EXPECT_EQ(wrapped->subscription_id, 3);
+  shutdown = std::get_if<StreamTerminated>(&wrapped->event);
+  ASSERT_NE(shutdown, nullptr);
+  EXPECT_TRUE(shutdown->server_shutdown);
+  EXPECT_EQ(shutdown->event_time, 0);
 }
 
 TEST(BinanceUserStream, UnknownAndIgnoredEventTypesAreOtherEvents) {
