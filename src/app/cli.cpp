@@ -8,7 +8,8 @@ namespace {
 constexpr std::string_view kGlobalHelp = R"(autotrader - a self-healing autonomous trading daemon
 
 Usage:
-  autotrader run [--config FILE]     run the supervised daemon until SIGINT/SIGTERM
+  autotrader run [--config FILE] [--mode MODE] [--i-understand-live-trading]
+                                     run the supervised daemon until SIGINT/SIGTERM
   autotrader config check FILE       validate a configuration file and print every error
   autotrader indicators FILE         print every indicator for each candle of a klines file (CSV)
   autotrader decide --dry-run [FILE] run one multi-turn AI analysis of a snapshot (JSON) and print
@@ -23,7 +24,8 @@ Exit codes: 0 orderly stop, 64 usage error, 69 a resource is unavailable (e.g. p
 70 the supervision tree gave up, 73 the data directory cannot be written, 78 bad configuration.
 )";
 
-constexpr std::string_view kRunHelp = R"(Usage: autotrader run [--config FILE]
+constexpr std::string_view kRunHelp =
+    R"(Usage: autotrader run [--config FILE] [--mode MODE] [--i-understand-live-trading]
 
 Runs the daemon: the supervision tree and the HTTP server (127.0.0.1:5000 by default) with
 /healthz, /metrics and /api/supervision. With no keys and no network it runs on the built-in
@@ -31,6 +33,16 @@ defaults. SIGINT or SIGTERM stops it in order (exit code 0); a second signal exi
 
 Options:
   --config FILE   configuration file (default: config/autotrader.json if it exists)
+  --mode MODE     trading mode, overriding the configuration's `mode`:
+                    sim              simulated market, paper broker (the default)
+                    binance-paper    Binance public market data, paper broker
+                    binance-testnet  Binance market data, real signed orders on the Spot
+                                     testnet (needs BINANCE_API_KEY and BINANCE_API_SECRET)
+                    binance-live     the same on production: REAL MONEY
+  --i-understand-live-trading
+                  the command line's half of the opt-in to binance-live, which also needs
+                  live_trading: true in the configuration; without both it refuses to start.
+                  In any other mode it changes nothing and is logged as a warning.
   --help          this help
 )";
 
@@ -75,11 +87,28 @@ bool is_help(std::string_view arg) {
   return arg == "--help" || arg == "-h";
 }
 
+CliArgs version_command() {
+  CliArgs args;
+  args.command = Command::version;
+  return args;
+}
+
 CliArgs help(std::string_view text) {
   CliArgs args;
   args.command = Command::help;
   args.help_text = std::string{text};
   return args;
+}
+
+std::optional<CliError> set_mode(CliArgs& out, const std::string& name) {
+  if (out.mode) return CliError{"run: --mode given more than once"};
+  if (name.empty()) return CliError{"run: --mode needs a MODE (" + config::mode_list() + ")"};
+  out.mode = config::parse_mode(name);
+  if (!out.mode) {
+    return CliError{"run: unknown mode '" + name + "' for --mode; use one of " +
+                    config::mode_list()};
+  }
+  return std::nullopt;
 }
 
 CliResult parse_run(const std::vector<std::string>& args) {
@@ -88,7 +117,13 @@ CliResult parse_run(const std::vector<std::string>& args) {
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (is_help(arg)) return help(kRunHelp);
-    if (arg == "--config") {
+    if (arg == "--mode") {
+      if (auto error = set_mode(out, i + 1 < args.size() ? args[++i] : "")) return *error;
+    } else if (arg.rfind("--mode=", 0) == 0) {
+      if (auto error = set_mode(out, arg.substr(7))) return *error;
+    } else if (arg == "--i-understand-live-trading") {
+      out.live_trading_flag = true;
+    } else if (arg == "--config") {
       if (i + 1 >= args.size()) return CliError{"run: --config needs a FILE"};
       out.config_file = args[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
@@ -160,7 +195,7 @@ CliResult parse_cli(const std::vector<std::string>& args) {
   if (args.empty()) return help(kGlobalHelp);
   const std::string& command = args[0];
   if (is_help(command) || command == "help") return help(kGlobalHelp);
-  if (command == "--version") return CliArgs{Command::version, {}, {}, {}};
+  if (command == "--version") return version_command();
   if (command == "run") return parse_run(args);
   if (command == "config") return parse_config(args);
   if (command == "indicators") {
@@ -176,7 +211,7 @@ CliResult parse_cli(const std::vector<std::string>& args) {
   if (command == "version") {
     if (args.size() > 1 && is_help(args[1])) return help(kVersionHelp);
     if (args.size() > 1) return CliError{"version: takes no arguments"};
-    return CliArgs{Command::version, {}, {}, {}};
+    return version_command();
   }
   return CliError{"unknown command '" + command + "' (see autotrader --help)"};
 }

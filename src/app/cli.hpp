@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "config/trading_mode.hpp"
+
 namespace autotrader::app {
 
 enum class Command { help, version, run, config_check, indicators, decide };
@@ -19,6 +21,11 @@ struct CliArgs {
   std::string check_file;
   // For Command::help: the text to print (global or of one subcommand).
   std::string help_text;
+  // run: --mode MODE, which beats the mode of every configuration source.
+  std::optional<config::Mode> mode;
+  // run: --i-understand-live-trading, the command line's half of the opt-in to binance-live
+  // (app::check_mode decides what it is worth).
+  bool live_trading_flag = false;
 };
 
 struct CliError {

@@ -42,6 +42,40 @@ TEST(Cli, RunWithAndWithoutConfig) {
   EXPECT_EQ(ok({"run", "--config=b.json"}).config_file, "b.json");
 }
 
+TEST(Cli, RunTakesAModeAndTheLiveOptIn) {
+  auto plain = ok({"run"});
+  EXPECT_FALSE(plain.mode.has_value());
+  EXPECT_FALSE(plain.live_trading_flag);
+  EXPECT_EQ(ok({"run", "--mode", "sim"}).mode, config::Mode::sim);
+  EXPECT_EQ(ok({"run", "--mode=binance-paper"}).mode, config::Mode::binance_paper);
+  EXPECT_EQ(ok({"run", "--mode", "binance-testnet", "--config", "c.json"}).mode,
+            config::Mode::binance_testnet);
+  auto live = ok({"run", "--i-understand-live-trading", "--mode", "binance-live"});
+  EXPECT_EQ(live.mode, config::Mode::binance_live);
+  EXPECT_TRUE(live.live_trading_flag);
+  // Accepted with any mode; check_mode warns about it where it changes nothing.
+  EXPECT_TRUE(ok({"run", "--i-understand-live-trading"}).live_trading_flag);
+  EXPECT_NE(ok({"run", "--help"}).help_text.find("--i-understand-live-trading"), std::string::npos);
+  EXPECT_NE(ok({"run", "--help"}).help_text.find("binance-testnet"), std::string::npos);
+  EXPECT_NE(ok({}).help_text.find("--mode MODE"), std::string::npos);
+}
+
+TEST(Cli, ModeMistakesNameTheValidModes) {
+  const std::string valid = "sim, binance-paper, binance-testnet, binance-live";
+  EXPECT_EQ(error({"run", "--mode", "live"}),
+            "run: unknown mode 'live' for --mode; use one of " + valid);
+  EXPECT_EQ(error({"run", "--mode=Binance-Live"}),
+            "run: unknown mode 'Binance-Live' for --mode; use one of " + valid);
+  EXPECT_EQ(error({"run", "--mode"}), "run: --mode needs a MODE (" + valid + ")");
+  EXPECT_EQ(error({"run", "--mode="}), "run: --mode needs a MODE (" + valid + ")");
+  EXPECT_EQ(error({"run", "--mode", "sim", "--mode", "binance-live"}),
+            "run: --mode given more than once");
+  EXPECT_EQ(error({"run", "--i-understand-live-tradin"}),
+            "run: unknown option '--i-understand-live-tradin' (see autotrader run --help)");
+  EXPECT_EQ(error({"decide", "--dry-run", "--mode", "sim"}),
+            "decide: unknown option '--mode' (see autotrader decide --help)");
+}
+
 TEST(Cli, ConfigCheckTakesExactlyOneFile) {
   auto args = ok({"config", "check", "c.json"});
   EXPECT_EQ(args.command, Command::config_check);
