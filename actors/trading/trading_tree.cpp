@@ -113,27 +113,31 @@ trading::DecisionLoopOptions loop_options(const config::Settings& settings) {
   o.gate.min_confidence_for_trade = settings.trading.min_confidence;
   o.gate.confidence_factors = static_cast<std::size_t>(settings.trading.confidence_factors);
   o.decide_during_warm_up = settings.trading.decide_during_warm_up;
-  o.venue = "paper";
+  o.venue = execution_venue(settings);
   return o;
 }
 
 std::string trading_mode(const config::Settings& settings) {
-  return settings.market.venue == "sim" ? "sim" : settings.market.venue + "-paper";
+  return std::string{config::mode_name(settings.mode)};
+}
+
+std::string execution_venue(const config::Settings& settings) {
+  return config::places_real_orders(settings.mode) ? "binance" : "paper";
 }
 
 TradingTree trading_tree(const config::Settings& settings, prometheus::Registry* registry,
                          std::shared_ptr<feed::FeedCursorStore> feeds,
                          std::shared_ptr<llm_actors::PoolHandle> pool,
                          std::vector<std::string> providers,
-                         std::shared_ptr<const core::Clock> clock) {
+                         std::shared_ptr<const core::Clock> clock, ExecutorSpawn spawn_executor) {
   providers.push_back("technical");
   std::shared_ptr<TradingMetrics> metrics;
   if (registry != nullptr) {
-    metrics = std::make_shared<TradingMetrics>(*registry, "paper", providers);
+    metrics = std::make_shared<TradingMetrics>(*registry, execution_venue(settings), providers);
   }
   TradingTree tree;
   tree.shared = std::make_shared<TradingShared>(settings.trading.autonomous, trading_mode(settings),
-                                                "paper", metrics);
+                                                execution_venue(settings), metrics);
   const auto& sup = settings.supervision;
   tree.spec.id = "trading";
   tree.spec.strategy = supervision::Strategy::rest_for_one;
@@ -178,10 +182,21 @@ TradingTree trading_tree(const config::Settings& settings, prometheus::Registry*
       "storage",
       [storage](caf::event_based_actor& parent) { return spawn_storage_actor(parent, storage); },
       settings));
-  tree.spec.children.push_back(child(
-      "executor",
-      [executor](caf::event_based_actor& parent) { return spawn_executor_actor(parent, executor); },
-      settings));
+  if (spawn_executor) {
+    tree.spec.children.push_back(child(
+        "executor",
+        [spawn_executor, shared = tree.shared](caf::event_based_actor& parent) {
+          return spawn_executor(parent, shared);
+        },
+        settings));
+  } else {
+    tree.spec.children.push_back(child(
+        "executor",
+        [executor](caf::event_based_actor& parent) {
+          return spawn_executor_actor(parent, executor);
+        },
+        settings));
+  }
   tree.spec.children.push_back(child(
       "trader",
       [trader](caf::event_based_actor& parent) { return spawn_trader_actor(parent, trader); },

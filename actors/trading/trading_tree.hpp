@@ -8,6 +8,7 @@
 // Also the mapping of the configuration onto the plain classes' options, and the HTTP routes
 // of the operator API for trading (GET /api/autonomous-status, /api/autonomous-history,
 // /api/positions, /api/trades; POST /api/autonomous-toggle, /api/kill-switch).
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,20 +39,27 @@ struct TradingTree {
 
 // `registry` may be null (no metrics). `feeds` is the market branch's subscription store;
 // `pool` the AI pool's handle; `providers` label the decision metrics ("technical" is added).
+// Spawns the executor of a venue other than the paper broker (the Binance executor in the modes
+// that place real orders), given the branch's shared state. The application supplies it: this
+// library does not know the venues' actors.
+using ExecutorSpawn =
+    std::function<caf::actor(caf::event_based_actor& parent, std::shared_ptr<TradingShared>)>;
+
 TradingTree trading_tree(const config::Settings& settings, prometheus::Registry* registry,
                          std::shared_ptr<feed::FeedCursorStore> feeds,
                          std::shared_ptr<llm_actors::PoolHandle> pool,
                          std::vector<std::string> providers,
-                         std::shared_ptr<const core::Clock> clock);
+                         std::shared_ptr<const core::Clock> clock, ExecutorSpawn executor = {});
 
 // The configuration mapped onto the plain classes (the configuration was validated at load).
 risk::RiskOptions risk_options(const config::Settings& settings);
 paper::PaperBrokerOptions paper_options(const config::Settings& settings);
 risk::SymbolRules paper_symbol_rules(const config::Settings& settings);
 trading::DecisionLoopOptions loop_options(const config::Settings& settings);
-// "sim" with the simulated market, "<venue>-paper" with a real venue's data and the paper
-// broker.
+// The configured mode's name: "sim", "binance-paper", "binance-testnet", "binance-live".
 std::string trading_mode(const config::Settings& settings);
+// Where orders go: "paper" (the paper broker) or "binance".
+std::string execution_venue(const config::Settings& settings);
 
 // The operator API of the trading branch. Mutating routes need `Authorization: Bearer <token>`
 // (AUTOTRADER_API_TOKEN); with no token configured they answer 403 and say how to enable them.
