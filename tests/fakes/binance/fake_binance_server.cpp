@@ -15,6 +15,7 @@
 //   wait-user-stream MS            wait until a WebSocket API connection subscribes to user data
 //   drop-ws | silent-ws | server-shutdown
 //   now
+//   skew MS                        serverTime = market clock + MS (may be negative)
 //   order-fault KIND [N]           KIND: accept-then-timeout, accept-then-5xx (503),
 //                                  accept-then-500..599, accept-then-drop, reject-2010,
 //                                  reject-1021, reject-1013 (for the next N order requests,
@@ -94,6 +95,12 @@ std::string run_command(fb::FakeBinance& fake, const std::string& line) {
   std::string command;
   in >> command;
   if (command == "order-fault") return order_fault(fake, in);
+  if (command == "skew") {
+    long long ms = 0;
+    if (!(in >> ms)) return "ERROR skew needs milliseconds";
+    fake.set_clock_skew(std::chrono::milliseconds{ms});
+    return "OK";
+  }
   if (command == "clear-faults") return fake.clear_scripts(), "OK";
   if (command == "orders") return "OK " + fake.orders().dump();
   if (command == "open-orders") return "OK " + fake.open_orders().dump();

@@ -1,7 +1,10 @@
 // The official Binance Spot connector (@binance/spot, pinned in package.json) against the fake:
-// time, exchangeInfo, klines and a kline stream subscription receiving a closed kline. The client
-// is used unmodified; only its base URLs point at the fake. Started by run-fidelity, which makes
-// the TLS certificate and sets NODE_EXTRA_CA_CERTS.
+// time, exchangeInfo, klines and a kline stream subscription receiving a closed kline; signed
+// requests (a MARKET order, a resting LIMIT order queried and canceled, the account) and the
+// WebSocket API user data stream (userDataStream.subscribe.signature, then the events of an
+// order). The client is used unmodified; only its base URLs and the fake's key/secret are
+// configured. Started by run-fidelity, which makes the TLS certificate and sets
+// NODE_EXTRA_CA_CERTS.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,6 +15,8 @@ import { Spot } from '@binance/spot';
 const NOW = 1_700_000_000_000; // the fake's market clock; not on a minute boundary
 const MINUTE = 60_000;
 const DEADLINE_MS = 10_000;
+const API_KEY = 'fidelity-key';
+const API_SECRET = 'fidelity-secret';
 
 let server;
 let lines; // async iterator over the server's stdout lines
@@ -43,7 +48,8 @@ before(async () => {
   server = spawn(
     process.env.FAKE_BINANCE_SERVER,
     ['--now', String(NOW), '--symbols', 'BTCUSDT,ETHUSDT', '--tls-cert',
-      process.env.FAKE_BINANCE_CERT, '--tls-key', process.env.FAKE_BINANCE_KEY],
+      process.env.FAKE_BINANCE_CERT, '--tls-key', process.env.FAKE_BINANCE_KEY,
+      '--api-key', API_KEY, '--api-secret', API_SECRET, '--balances', 'USDT=10000'],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   lines = readline.createInterface({ input: server.stdout })[Symbol.asyncIterator]();
@@ -51,8 +57,11 @@ before(async () => {
   const port = Number(/^PORT (\d+)$/.exec(first)?.[1]);
   assert.ok(port > 0, `unexpected first line "${first}"`);
   client = new Spot({
-    configurationRestAPI: { basePath: `https://127.0.0.1:${port}` },
+    configurationRestAPI: { apiKey: API_KEY, apiSecret: API_SECRET, basePath: `https://127.0.0.1:${port}` },
     configurationWebsocketStreams: { wsURL: `wss://127.0.0.1:${port}` },
+    configurationWebsocketAPI: {
+      apiKey: API_KEY, apiSecret: API_SECRET, wsURL: `wss://127.0.0.1:${port}/ws-api/v3`,
+    },
   });
 });
 
@@ -133,6 +142,98 @@ test('a kline stream subscription receives the closing kline', async () => {
     assert.equal(Number(event.k.t), formingOpen);
     assert.equal(Number(event.k.T), formingOpen + MINUTE - 1);
     assert.equal(event.k.i, '1m');
+  } finally {
+    await connection.disconnect();
+  }
+});
+
+// The connector signs with its wall clock (Date.now()); the fake's market clock stands where the
+// tests moved it. Put the fake's serverTime 2 s ahead of the wall clock, inside Binance's timing
+// rule (timestamp < serverTime + 1 s, serverTime - timestamp <= recvWindow 5 s) for a few seconds.
+async function skewServerTime(aheadMs) {
+  const clock = Number((await command('now')).slice(3));
+  await command(`skew ${Date.now() - clock + aheadMs}`);
+}
+
+async function syncServerTime() {
+  await skewServerTime(2000);
+}
+
+async function oneLineJson(text) {
+  const answer = await command(text);
+  return JSON.parse(answer.slice(3));
+}
+
+test('a signed MARKET order fills at the fake price and shows in the account', async () => {
+  await syncServerTime();
+  const res = await client.restAPI.newOrder({
+    symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.1, newClientOrderId: 'fid-market-1',
+  });
+  const order = await res.data();
+  assert.equal(order.status, 'FILLED');
+  assert.equal(order.clientOrderId, 'fid-market-1');
+  assert.equal(order.fills.length, 1);
+  assert.equal(order.fills[0].commissionAsset, 'BTC');
+  const price = (await command('price BTCUSDT')).slice(3);
+  assert.equal(order.fills[0].price, price);
+
+  const account = await (await client.restAPI.getAccount({ omitZeroBalances: true })).data();
+  const btc = account.balances.find((b) => b.asset === 'BTC');
+  assert.equal(btc.free, '0.09990000'); // 0.1 minus the 0.1 % commission
+  const balances = await oneLineJson('balances');
+  assert.equal(balances.BTC.free, btc.free);
+});
+
+test('a resting LIMIT order is queried and canceled', async () => {
+  await syncServerTime();
+  const placed = await (await client.restAPI.newOrder({
+    symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 0.1, price: 50,
+    newClientOrderId: 'fid-limit-1',
+  })).data();
+  assert.equal(placed.status, 'NEW');
+  const queried = await (await client.restAPI.getOrder({
+    symbol: 'BTCUSDT', origClientOrderId: 'fid-limit-1',
+  })).data();
+  assert.equal(Number(queried.orderId), Number(placed.orderId));
+  assert.equal(queried.isWorking, true);
+  const canceled = await (await client.restAPI.deleteOrder({
+    symbol: 'BTCUSDT', orderId: placed.orderId,
+  })).data();
+  assert.equal(canceled.status, 'CANCELED');
+  assert.equal(canceled.origClientOrderId, 'fid-limit-1');
+  assert.deepEqual(await oneLineJson('open-orders'), []);
+});
+
+test('a signed request with a stale timestamp is refused with -1021', async () => {
+  await skewServerTime(60_000);
+  await assert.rejects(
+    client.restAPI.getAccount(),
+    (err) => /recvWindow/.test(err.message) || /-1021/.test(JSON.stringify(err)),
+  );
+  await syncServerTime();
+});
+
+test('the WebSocket API user data stream delivers the events of an order', async () => {
+  const connection = await withDeadline(client.websocketAPI.connect(), 'the WebSocket API');
+  try {
+    await syncServerTime();
+    const { response, stream } = await withDeadline(
+      connection.userDataStreamSubscribeSignature(), 'the subscription');
+    assert.equal(typeof response.data.subscriptionId, 'number');
+    const filled = new Promise((resolve) => {
+      stream.on('message', (event) => {
+        if (event.e === 'executionReport' && event.X === 'FILLED') resolve(event);
+      });
+    });
+    await command('wait-user-stream 5000');
+    await syncServerTime();
+    await client.restAPI.newOrder({
+      symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: 0.05, newClientOrderId: 'fid-ws-1',
+    });
+    const event = await withDeadline(filled, 'the FILLED executionReport');
+    assert.equal(event.c, 'fid-ws-1');
+    assert.equal(event.S, 'SELL');
+    assert.equal(event.N, 'USDT');
   } finally {
     await connection.disconnect();
   }
