@@ -238,3 +238,40 @@ test('the WebSocket API user data stream delivers the events of an order', async
     await connection.disconnect();
   }
 });
+
+test('order faults and exchange state through the server commands', async () => {
+  await command('order-fault accept-then-503 1');
+  await syncServerTime();
+  await assert.rejects(client.restAPI.newOrder({
+    symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.1, newClientOrderId: 'fid-5xx-1',
+  }));
+  const orders = await oneLineJson('orders');
+  const executed = orders.find((o) => o.clientOrderId === 'fid-5xx-1');
+  assert.equal(executed?.status, 'FILLED', 'the order behind the 503 was executed');
+  const trades = await oneLineJson('trades');
+  assert.ok(trades.some((t) => t.orderId === executed.orderId && t.commissionAsset === 'BTC'));
+
+  await command('order-fault delayed-visibility 2');
+  await client.restAPI.newOrder({
+    symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.1, newClientOrderId: 'fid-late-1',
+  });
+  for (let i = 0; i < 2; i += 1) {
+    await assert.rejects(
+      client.restAPI.getOrder({ symbol: 'BTCUSDT', origClientOrderId: 'fid-late-1' }),
+      (err) => /-2013/.test(JSON.stringify(err)) || /does not exist/.test(err.message),
+    );
+  }
+  const found = await (await client.restAPI.getOrder({
+    symbol: 'BTCUSDT', origClientOrderId: 'fid-late-1',
+  })).data();
+  assert.equal(found.status, 'FILLED');
+
+  await command('order-fault reject-2010 3');
+  await command('clear-faults');
+  await command('set-price BTCUSDT 123.45');
+  assert.equal(await command('price BTCUSDT'), 'OK 123.45000000');
+  const filled = await (await client.restAPI.newOrder({
+    symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.1,
+  })).data();
+  assert.equal(filled.fills[0].price, '123.45000000');
+});
