@@ -1,12 +1,17 @@
 #pragma once
 // FakeBinance: a Binance Spot server for tests, on 127.0.0.1 (port 0 by default), that speaks the
 // real protocol: REST (ping, time, exchangeInfo, klines, with X-MBX-USED-WEIGHT-1M and Binance
-// error bodies) and the market streams (/ws/<stream>, /stream?streams=..., control messages,
-// kline and trade events, ping frames, serverShutdown). With a TLS identity, every connection may
-// be TLS or plain (told apart by its first bytes), so https/wss and http/ws share one port.
+// error bodies), the market streams (/ws/<stream>, /stream?streams=..., control messages, kline
+// and trade events, ping frames, serverShutdown), and an exchange with one account: the SIGNED
+// order, account, trade and OCO endpoints (HMAC key and signature, recvWindow, filters, balances)
+// matched against the fake's own prices, and the WebSocket API (/ws-api/v3) whose user data
+// stream pushes executionReport / outboundAccountPosition / listStatus. With a TLS identity, every
+// connection may be TLS or plain (told apart by its first bytes), so https/wss and http/ws share
+// one port.
 //
-// Tests script it (when(path).reply, fail_next(path, fault), ws().drop_all(), ws().go_silent())
-// and read what it received (requests(), ws().messages()). Every injected fault is counted.
+// Tests script it (when(path).reply, fail_next(path, fault), fail_next_orders(order fault),
+// ws().drop_all(), ws().go_silent()) and read what it received (requests(), ws().messages()) and
+// what the exchange holds (orders(), trades(), balances()). Every injected fault is counted.
 //
 // Time: the market clock (serverTime, which klines exist, event times) is manual: set_time(),
 // advance_to() and set_clock_skew(); nothing moves it by itself. Transport timers (ping interval,

@@ -52,8 +52,8 @@ struct Fault {
 };
 
 // A fault for the next order requests (POST /api/v3/order and POST /api/v3/orderList/oco; not
-// order/test). Each authenticated order request uses up one; requests refused for their key,
-// signature or timestamp do not.
+// order/test). Each order request that passes the key, signature, timestamp and parameter checks
+// uses up one, whatever the exchange then decides; requests refused before do not.
 struct OrderFault {
   FaultKind kind = FaultKind::accept_then_timeout;
   int status = 0;   // accept_then_server_error: the HTTP status
