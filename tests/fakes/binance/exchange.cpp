@@ -182,9 +182,10 @@ std::variant<Decimal, ApiError> Exchange::check_new(const NewOrder& request,
     quantity = *request.quantity;
   } else {
     if (!last || last->is_zero()) return kMarketClosed;
-    auto raw = must(
-        divide(*request.quote_order_qty, *last, Decimal::max_scale / 2, core::Rounding::floor));
-    quantity = must(round_to_step(raw, rules.step_size, core::Rounding::floor));
+    auto raw = divide(*request.quote_order_qty, *last, 9, core::Rounding::floor);
+    auto stepped = raw ? round_to_step(*raw, rules.step_size, core::Rounding::floor) : std::nullopt;
+    if (!stepped) return filter_failure("Filter failure: LOT_SIZE");  // far beyond maxQty
+    quantity = *stepped;
   }
   if (auto failure = check_quantity(rules, quantity, market)) return filter_failure(*failure);
   std::optional<Decimal> notional;

@@ -122,6 +122,13 @@ TEST_F(ExchangeTest, MarketByQuoteOrderQtyRoundsTheQuantityDownToTheStep) {
   EXPECT_EQ(balance("BTC").free, d("0.00332667"));
 }
 
+TEST_F(ExchangeTest, AnAbsurdQuoteOrderQtyIsAFilterFailureNotACrash) {
+  exchange->set_price("BTCUSDT", d("0.01"), kNow);
+  auto request = order(Side::buy, OrderType::market, nullptr);
+  request.quote_order_qty = d("90000000000.12345678");
+  EXPECT_EQ(refused(request).msg, "Filter failure: LOT_SIZE");
+}
+
 TEST_F(ExchangeTest, MarketOrdersCanFillInSeveralTrades) {
   make(3);
   exchange->take_events();

@@ -351,6 +351,41 @@ TEST_F(SignedApiTest, OrderFaultsAreUsedUpByAuthenticatedOrderRequests) {
   EXPECT_EQ(call("POST", "/api/v3/order", market).faults.size(), 0u);
 }
 
+TEST_F(SignedApiTest, OddValuesAreAnsweredNeverACrash) {
+  api.signed_api().exchange().set_balance("BTC", *Decimal::parse("9000"));
+  const std::vector<std::string> values{"",
+                                        "0",
+                                        "-1",
+                                        "1e5",
+                                        "99999999999999999999",
+                                        "0.1",
+                                        "%00",
+                                        "9000",
+                                        "0.0000000000000000001",
+                                        "NaN",
+                                        "BUY"};
+  const std::vector<std::string> names{"quantity", "quoteOrderQty", "price",  "stopPrice",
+                                       "orderId",  "limit",         "fromId", "recvWindow"};
+  const std::vector<std::pair<std::string, std::string>> endpoints{
+      {"POST", "/api/v3/order"},         {"GET", "/api/v3/order"},
+      {"DELETE", "/api/v3/order"},       {"GET", "/api/v3/myTrades"},
+      {"POST", "/api/v3/orderList/oco"}, {"DELETE", "/api/v3/orderList"}};
+  for (const auto& [method, path] : endpoints) {
+    for (const auto& name : names) {
+      for (const auto& value : values) {
+        auto reply = call(method, path,
+                          "symbol=BTCUSDT&side=SELL&type=MARKET&aboveType=LIMIT_MAKER&abovePrice="
+                          "110&belowType=STOP_LOSS_LIMIT&belowStopPrice=90&belowPrice=89&"
+                          "belowTimeInForce=GTC&" +
+                              name + "=" + value);
+        EXPECT_TRUE(json::parse(reply.body, nullptr, false).is_object() ||
+                    json::parse(reply.body, nullptr, false).is_array())
+            << method << " " << path << " " << name << "=" << value << ": " << reply.body;
+      }
+    }
+  }
+}
+
 TEST(WsApi, SubscribeWithSignature) {
   SignedApi api{AccountOptions{}};
   WsApiSession session;
