@@ -25,6 +25,7 @@
 #include "app/binance_wiring.hpp"
 #include "app/cli.hpp"
 #include "app/decide_command.hpp"
+#include "app/mode.hpp"
 #include "app/redacting_observer.hpp"
 #include "app/supervision_metrics.hpp"
 #include "config/loader.hpp"
@@ -139,8 +140,17 @@ supervision::SupervisorSpec daemon_tree(const config::Settings& settings,
   auto llm =
       llm_actors::llm_tree(settings, secrets, registry.get(), clients.llm, clock, clients.proxy);
   // Trading: the "trading" supervisor over storage, executor and trader (trading_actors).
+  trading_actors::ExecutorSpawn executor;
+  if (config::places_real_orders(settings.mode)) {
+    auto spawn =
+        binance_executor_spawn(settings, secrets, *registry, market.feeds, clients.binance, clock);
+    // The mode check ran before: the keys are present; a malformed one is reported by the
+    // signer (without its value) and the daemon refuses to start.
+    if (auto* error = std::get_if<std::string>(&spawn)) throw std::runtime_error(*error);
+    executor = std::get<trading_actors::ExecutorSpawn>(std::move(spawn));
+  }
   auto trading = trading_actors::trading_tree(settings, registry.get(), market.feeds, llm.pool,
-                                              settings.llm.priority, clock);
+                                              settings.llm.priority, clock, std::move(executor));
   // Health: the monitor that checks the others and heals (health_actors::health_branch).
   auto health = health_actors::health_branch(settings, registry, trading.shared, llm.shared, clock);
 
@@ -224,6 +234,7 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   config::LoadOptions options;
   if (args.config_file) options.config_file = fs::path{*args.config_file};
   options.environment = environment;
+  options.mode = args.mode;
   auto loaded = config::load(options);
   if (!loaded.ok()) {
     print_errors(loaded.errors);
@@ -252,6 +263,17 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   log->info("autotrader {} starting; config: {}; data directory: {}", version(),
             loaded.config_file ? loaded.config_file->string() : std::string{"built-in defaults"},
             settings.data_dir.string());
+  // The mode's preconditions: the live opt-in's two halves, the keys, hosts fit for the mode.
+  const auto mode = check_mode(settings, loaded.secrets, args.live_trading_flag);
+  if (const auto* error = std::get_if<std::string>(&mode)) {
+    return fail(settings, exit_config,
+                "mode " + std::string{config::mode_name(settings.mode)} + ": " + *error);
+  }
+  for (const auto& warning : std::get<ModeCheck>(mode).warnings) log->warn("mode: {}", warning);
+  log->info("mode {}: {}", config::mode_name(settings.mode),
+            std::get<ModeCheck>(mode).live          ? "REAL MONEY: signed orders on Binance"
+            : std::get<ModeCheck>(mode).real_orders ? "signed orders on the Binance Spot testnet"
+                                                    : "paper broker, no order leaves the process");
 
   if (auto error = net::probe_bind(settings.http.bind, settings.http.port)) {
     return fail(settings, exit_unavailable, "http: " + *error);
@@ -289,8 +311,12 @@ int run_daemon(const CliArgs& args, const std::map<std::string, std::string>& en
   auto proxy = net::proxy_from_environment(environment);
   for (const auto& problem : proxy.errors) log->warn("proxy ignored: {}", problem);
   clients.proxy = std::move(proxy.options);
-  auto spec =
-      daemon_tree(settings, loaded.secrets, registry, tree, observers, clock, seed, clients);
+  supervision::SupervisorSpec spec;
+  try {
+    spec = daemon_tree(settings, loaded.secrets, registry, tree, observers, clock, seed, clients);
+  } catch (const std::exception& e) {
+    return fail(settings, exit_config, e.what());
+  }
   metrics->preregister(spec);
 
   supervision::RunRootOptions run_options;
