@@ -110,44 +110,19 @@ nlohmann::json venue_status(Self* self) {
   return out;
 }
 
+AccountSnapshot snapshot_of(const binance::ExecutionEngine& engine) {
+  return {engine.equity(), engine.quote_balance(), engine.positions(),
+          [&engine](const core::Symbol& symbol) { return engine.last_price(symbol); }};
+}
+
 AccountUpdate account_of(const binance::ExecutionEngine& engine) {
-  AccountUpdate update;
-  update.portfolio.cash = engine.quote_balance();
-  update.portfolio.equity = engine.equity();
-  update.positions = engine.positions();
-  for (const auto& p : update.positions) {
-    update.portfolio.positions.push_back(
-        {p.symbol, p.quantity, engine.last_price(p.symbol).value_or(p.average_entry_price)});
-  }
-  return update;
+  return account_update(snapshot_of(engine));
 }
 
 nlohmann::json account_json(Self* self) {
-  const auto& engine = *self->state.engine;
-  nlohmann::json positions = nlohmann::json::array();
-  for (const auto& p : engine.positions()) {
-    const auto mark = engine.last_price(p.symbol).value_or(p.average_entry_price);
-    nlohmann::json row{{"symbol", std::string{p.symbol.view()}},
-                       {"quantity", p.quantity.to_string()},
-                       {"average_entry_price", p.average_entry_price.to_string()},
-                       {"mark_price", mark.to_string()},
-                       {"unrealized_pnl", (mark.to_double() - p.average_entry_price.to_double()) *
-                                              p.quantity.to_double()},
-                       {"decision_id", p.decision_id},
-                       {"opened_ms", p.opened_ms},
-                       {"stop_loss", nullptr},
-                       {"take_profit", nullptr}};
-    if (p.protection) {
-      row["stop_loss"] = p.protection->stop_loss.to_string();
-      row["take_profit"] = p.protection->take_profit.to_string();
-    }
-    positions.push_back(std::move(row));
-  }
-  return {{"equity", engine.equity().to_string()},
-          {"cash", engine.quote_balance().to_string()},
-          {"quote_asset", quote_asset(self)},
-          {"positions", positions},
-          {"venue_status", venue_status(self)}};
+  auto out = trading_actors::account_json(snapshot_of(*self->state.engine), quote_asset(self));
+  out["venue_status"] = venue_status(self);
+  return out;
 }
 
 void publish(Self* self) {

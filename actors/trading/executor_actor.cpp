@@ -44,45 +44,19 @@ VenueView venue_view(const paper::PaperBroker& broker, const std::string& quote_
           [&broker](const core::Symbol& symbol) { return broker.position(symbol); }};
 }
 
-// The account as risk and the decision loop see it, and as GET /api/positions shows it.
+// The paper account as risk, the decision loop and GET /api/positions see it.
+AccountSnapshot snapshot_of(const paper::PaperBroker& broker) {
+  return {broker.equity().value_or(broker.quote_balance()), broker.quote_balance(),
+          broker.positions(),
+          [&broker](const core::Symbol& symbol) { return broker.last_price(symbol); }};
+}
+
 AccountUpdate account_of(const paper::PaperBroker& broker) {
-  AccountUpdate update;
-  update.portfolio.cash = broker.quote_balance();
-  update.portfolio.equity = broker.equity().value_or(broker.quote_balance());
-  update.positions = broker.positions();
-  for (const auto& position : update.positions) {
-    update.portfolio.positions.push_back(
-        {position.symbol, position.quantity,
-         broker.last_price(position.symbol).value_or(position.average_entry_price)});
-  }
-  return update;
+  return account_update(snapshot_of(broker));
 }
 
 nlohmann::json account_json(const paper::PaperBroker& broker, const std::string& quote_asset) {
-  nlohmann::json positions = nlohmann::json::array();
-  for (const auto& p : broker.positions()) {
-    const auto mark = broker.last_price(p.symbol).value_or(p.average_entry_price);
-    const auto unrealized =
-        (mark.to_double() - p.average_entry_price.to_double()) * p.quantity.to_double();
-    nlohmann::json row{{"symbol", std::string{p.symbol.view()}},
-                       {"quantity", p.quantity.to_string()},
-                       {"average_entry_price", p.average_entry_price.to_string()},
-                       {"mark_price", mark.to_string()},
-                       {"unrealized_pnl", unrealized},
-                       {"decision_id", p.decision_id},
-                       {"opened_ms", p.opened_ms},
-                       {"stop_loss", nullptr},
-                       {"take_profit", nullptr}};
-    if (p.protection) {
-      row["stop_loss"] = p.protection->stop_loss.to_string();
-      row["take_profit"] = p.protection->take_profit.to_string();
-    }
-    positions.push_back(std::move(row));
-  }
-  return {{"equity", broker.equity().value_or(broker.quote_balance()).to_string()},
-          {"cash", broker.quote_balance().to_string()},
-          {"quote_asset", quote_asset},
-          {"positions", positions}};
+  return trading_actors::account_json(snapshot_of(broker), quote_asset);
 }
 
 // Sends today's equity to the storage actor after a batch of events, and on prices alone at

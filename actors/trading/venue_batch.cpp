@@ -34,6 +34,45 @@ store::OrderRow order_row(const paper::Order& order, const std::string& venue,
   return row;
 }
 
+AccountUpdate account_update(const AccountSnapshot& account) {
+  AccountUpdate update;
+  update.portfolio.cash = account.cash;
+  update.portfolio.equity = account.equity;
+  update.positions = account.positions;
+  for (const auto& p : update.positions) {
+    update.portfolio.positions.push_back(
+        {p.symbol, p.quantity, account.mark(p.symbol).value_or(p.average_entry_price)});
+  }
+  return update;
+}
+
+nlohmann::json account_json(const AccountSnapshot& account, const std::string& quote_asset) {
+  nlohmann::json positions = nlohmann::json::array();
+  for (const auto& p : account.positions) {
+    const auto mark = account.mark(p.symbol).value_or(p.average_entry_price);
+    const auto unrealized =
+        (mark.to_double() - p.average_entry_price.to_double()) * p.quantity.to_double();
+    nlohmann::json row{{"symbol", std::string{p.symbol.view()}},
+                       {"quantity", p.quantity.to_string()},
+                       {"average_entry_price", p.average_entry_price.to_string()},
+                       {"mark_price", mark.to_string()},
+                       {"unrealized_pnl", unrealized},
+                       {"decision_id", p.decision_id},
+                       {"opened_ms", p.opened_ms},
+                       {"stop_loss", nullptr},
+                       {"take_profit", nullptr}};
+    if (p.protection) {
+      row["stop_loss"] = p.protection->stop_loss.to_string();
+      row["take_profit"] = p.protection->take_profit.to_string();
+    }
+    positions.push_back(std::move(row));
+  }
+  return {{"equity", account.equity.to_string()},
+          {"cash", account.cash.to_string()},
+          {"quote_asset", quote_asset},
+          {"positions", positions}};
+}
+
 void count_events(TradingMetrics* metrics, const VenueView& view,
                   const paper::VenueEvents& events) {
   if (metrics == nullptr) return;

@@ -58,4 +58,19 @@ void count_events(TradingMetrics* metrics, const VenueView& view, const paper::V
 store::OrderRow order_row(const paper::Order& order, const std::string& venue,
                           const std::string& type);
 
+// A venue's account at one moment: what both the AccountUpdate (risk, the decision loop) and
+// GET /api/positions are made of. `mark` is the last price of a symbol, if any (the entry price
+// stands in otherwise).
+struct AccountSnapshot {
+  core::Decimal equity;
+  core::Decimal cash;
+  std::vector<paper::Position> positions;
+  std::function<std::optional<core::Decimal>(const core::Symbol&)> mark;
+};
+
+AccountUpdate account_update(const AccountSnapshot& account);
+// {"equity","cash","quote_asset","positions":[{symbol, quantity, average_entry_price,
+// mark_price, unrealized_pnl, decision_id, opened_ms, stop_loss, take_profit}]}
+nlohmann::json account_json(const AccountSnapshot& account, const std::string& quote_asset);
+
 }  // namespace autotrader::trading_actors
