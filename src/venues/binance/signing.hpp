@@ -4,6 +4,7 @@
 // X-MBX-APIKEY header value. Pure: time is an argument, nothing here does I/O. The secret key is a
 // core::Secret; it is used only as the HMAC key and never appears in a result or an error text.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,21 @@ std::string hmac_sha256_hex(const core::Secret& key, std::string_view payload);
 // The signature Binance expects: HMAC-SHA256 over the query string concatenated to the body
 // without a separator (either may be empty).
 std::string sign_payload(const core::Secret& key, std::string_view query, std::string_view body);
+
+// HMAC-SHA256 with the key's inner and outer hash states computed once (RFC 2104 §4): each
+// signature then costs the two hashes over the message only, not the key schedule and the
+// digest lookup of a one-shot HMAC() call. Immutable; concurrent hex() calls are safe.
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(const core::Secret& key);
+  // HMAC of part1 followed by part2 (Binance signs query + body), 64 lower-case hex digits.
+  std::string hex(std::string_view part1, std::string_view part2 = {}) const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<const State> state_;
+};
 
 // `name=value` pairs joined by '&' in insertion order (Binance does not sort REST parameters),
 // each part percent-encoded. A plain value type.
@@ -74,9 +90,12 @@ class RequestSigner {
 
  private:
   RequestSigner(Credentials credentials, std::int64_t recv_window_ms)
-      : credentials_{std::move(credentials)}, recv_window_ms_{recv_window_ms} {}
+      : credentials_{std::move(credentials)},
+        key_{credentials_.secret_key},
+        recv_window_ms_{recv_window_ms} {}
 
   Credentials credentials_;
+  HmacSha256Key key_;  // the secret's HMAC pad states, computed once
   std::int64_t recv_window_ms_;
 };
 

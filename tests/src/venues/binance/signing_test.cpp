@@ -43,6 +43,24 @@ TEST(BinanceSigning, MatchesThePublishedQueryStringVector) {
   EXPECT_EQ(sign_payload(secret(), kVectorQuery, ""), kVectorSignature);
 }
 
+TEST(BinanceSigning, ThePrecomputedKeyGivesThePublishedSignatures) {
+  const HmacSha256Key key{secret()};
+  EXPECT_EQ(key.hex(kVectorQuery), kVectorSignature);
+  // Query + body in two parts, as RequestSigner passes them.
+  EXPECT_EQ(key.hex("symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC",
+                    "quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"),
+            "0fd168b8ddb4876a0358a8d14d0c9f3da0e9b20c5d52b2a00fcf7d1c602f9a77");
+  // Reused: the precomputed states are not consumed by a signature.
+  EXPECT_EQ(key.hex(kVectorQuery), kVectorSignature);
+  // Keys of every length agree with the one-shot HMAC, a key longer than SHA-256's 64-byte
+  // block (hashed first, RFC 2104) and an empty one included.
+  for (std::size_t length : {0u, 1u, 63u, 64u, 65u, 200u}) {
+    const core::Secret long_key{std::string(length, 'k')};
+    EXPECT_EQ(HmacSha256Key{long_key}.hex(kVectorQuery), hmac_sha256_hex(long_key, kVectorQuery))
+        << length;
+  }
+}
+
 TEST(BinanceSigning, MatchesThePublishedNonAsciiVector) {
   // The symbol １２３４５６ (full-width digits, UTF-8) percent-encoded before signing.
   const std::string symbol =
