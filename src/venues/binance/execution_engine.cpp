@@ -678,7 +678,7 @@ struct ExecutionEngine::Impl {
   }
 
   // An open order on the venue that our book does not have.
-  void unknown_on_venue(const OrderReport& venue_order) {
+  void unknown_on_venue(const OrderReport& venue_order, paper::VenueEvents& events) {
     const auto& id = venue_order.client_order_id;
     const auto symbol_text = std::string{venue_order.symbol.view()};
     if (options.unknown_orders == UnknownOrderPolicy::adopt) {
@@ -695,11 +695,13 @@ struct ExecutionEngine::Impl {
       t.purpose = purpose_of_id(id);
       if (is_leg(t.purpose)) t.purpose = OrderPurpose::exit;  // not a list of ours
       t.phase = Phase::open;
-      t.announced = true;
       t.venue_executed = venue_order.executed_qty;
       auto& slot = orders[id];
       slot = std::move(t);
       index_venue_id(slot, venue_order.order_id);
+      // Announced like our own orders: the database gets its row before any of its fills.
+      slot.announced = true;
+      events.push_back(paper::OrderAccepted{slot.order});
       ++report.unknown_adopted;
       notes.push_back("adopted open order " + id + " on " + symbol_text +
                       " that our book did not know");
@@ -1159,7 +1161,7 @@ struct ExecutionEngine::Impl {
               }
             }
           } else {
-            unknown_on_venue(r);
+            unknown_on_venue(r, events);
           }
         }
         if (what.sync) sync_answered();

@@ -151,10 +151,14 @@ TEST_F(BinanceExecutionEngine, UnknownOpenOrderIsAdoptedUnderTheAdoptPolicy) {
                                                      nullptr, "LIMIT"))})
                      .dump();
   engine().reconcile();
-  serve();
+  auto events = serve();
   EXPECT_TRUE(engine().ready());
   EXPECT_EQ(count(HttpMethod::del, "/api/v3/order"), 0u);
   EXPECT_EQ(engine().last_reconcile().unknown_adopted, 1u);
+  // Announced, so the database has its row before any fill of it (fills reference orders).
+  auto accepted = all<paper::OrderAccepted>(events);
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].order.client_order_id, "web_7Hq2");
   ASSERT_TRUE(engine().order("web_7Hq2").has_value());
   EXPECT_EQ(engine().order("web_7Hq2")->quantity, dec("0.01"));
   EXPECT_EQ(engine().open_orders().size(), 1u);
