@@ -146,6 +146,10 @@ struct ExecutionEngine::Impl {
   std::map<core::Symbol, std::deque<std::int64_t>> trade_order;  // ids seen, oldest first
   std::map<core::Symbol, std::set<std::int64_t>> trade_ids;
   std::map<core::Symbol, std::int64_t> last_trade_id;
+  // When a position's list was last (re)placed because a price came: a list Binance refused
+  // (the market had crossed a level) is tried again once the price is back inside, at most once
+  // per poll_interval.
+  std::map<core::Symbol, Steady> last_rearm_on_price;
   std::set<core::Symbol> rearm_after_cancel;  // symbols whose protection is re-placed after a
                                               // list cancel completes
 
@@ -1690,6 +1694,20 @@ paper::VenueEvents ExecutionEngine::on_price(const core::Symbol& symbol,
   if (m.infos.count(symbol.view()) == 0) return events;
   m.prices[symbol] = price;
   m.watch_exit(symbol, price, events);
+  // A protected position without its list on Binance (refused while the price was outside the
+  // band, or never placed) gets it again once the price is back inside.
+  auto pos = m.positions.find(symbol);
+  if (m.ready && m.options.use_oco && pos != m.positions.end() && pos->second.protection &&
+      price > pos->second.protection->stop_loss && price < pos->second.protection->take_profit &&
+      !m.has_active_list(symbol) && !m.sell_in_flight(symbol) &&
+      m.rearm_after_cancel.count(symbol) == 0) {
+    const auto now = m.steady();
+    auto last = m.last_rearm_on_price.find(symbol);
+    if (last == m.last_rearm_on_price.end() || now - last->second >= m.options.poll_interval) {
+      m.last_rearm_on_price[symbol] = now;
+      m.arm(symbol, events);
+    }
+  }
   return events;
 }
 

@@ -72,6 +72,29 @@ TEST_F(BinanceExecutionEngine, ARefusedOcoListLeavesTheTargetToThePriceWatch) {
   EXPECT_EQ(p["quantity"], "0.00199") << "the position (0.001999) rounded down to the step";
 }
 
+TEST_F(BinanceExecutionEngine, ARefusedOcoListIsPlacedAgainOnceThePriceIsBackInside) {
+  const auto oco = open_position();
+  answer(oco, 400,
+         error_body(-2010, "The relationship of the prices for the orders is not correct."));
+  // Back inside the band: the same list (ids from the decision) once more.
+  engine().on_price(sym("BTCUSDT"), dec("42500"));
+  auto again = take();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].request.path, "/api/v3/orderList/oco");
+  EXPECT_EQ(params(again[0].request)["listClientOrderId"], "at-d42-oc");
+  // While it is in flight (an active list), no other.
+  engine().on_price(sym("BTCUSDT"), dec("42600"));
+  EXPECT_TRUE(take().empty());
+  // Refused again: not retried before poll_interval has passed.
+  answer(again[0], 400,
+         error_body(-2010, "The relationship of the prices for the orders is not correct."));
+  engine().on_price(sym("BTCUSDT"), dec("42700"));
+  EXPECT_TRUE(take().empty());
+  clock_->advance(options_.poll_interval);
+  engine().on_price(sym("BTCUSDT"), dec("42700"));
+  EXPECT_EQ(take().size(), 1u);
+}
+
 TEST_F(BinanceExecutionEngine, AnActiveOcoListIsNotDoubledByThePriceWatch) {
   protected_position();
   engine().on_price(sym("BTCUSDT"), dec("39000"));
