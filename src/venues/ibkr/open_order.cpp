@@ -2,17 +2,22 @@
 // message is long and partly variable (combo legs, algo parameters, conditions): we read the
 // fields we use by position, walk the variable sections by their counts up to the order state's
 // status, and ignore everything after it.
+#include <optional>
+#include <string>
+
 #include "venues/ibkr/responses.hpp"
 
 namespace autotrader::ibkr {
 
 namespace {
 
-// Reads a count of repeated groups of `group` fields, refusing one the message cannot hold.
-std::int64_t read_count(FieldReader& r, std::size_t group, const char* name, bool& bad) {
+// A count of repeated groups of `group` fields; nullopt when the message cannot hold that many
+// (a read error of the count itself stays in the reader and yields 0).
+std::optional<std::size_t> read_count(FieldReader& r, std::size_t group, const char* name) {
   const std::int64_t n = r.integer(name);
-  if (r.ok() && (n < 0 || static_cast<std::size_t>(n) > r.remaining() / group)) bad = true;
-  return n;
+  if (!r.ok()) return 0;
+  if (n < 0 || static_cast<std::size_t>(n) > r.remaining() / group) return std::nullopt;
+  return static_cast<std::size_t>(n);
 }
 
 }  // namespace
@@ -51,13 +56,21 @@ Expected<OpenOrder> decode_open_order(const Fields& fields, int server_version) 
   // continuousUpdate, referencePriceType, trailStopPrice, trailingPercent, basisPoints,
   // basisPointsType, comboLegsDescrip
   r.skip(7, "continuousUpdate .. comboLegsDescrip");
-  bool bad_count = false;
-  const auto legs = read_count(r, 8, "comboLegsCount", bad_count);
-  if (!bad_count) r.skip(static_cast<std::size_t>(legs) * 8, "comboLegs");
-  const auto order_legs = read_count(r, 1, "orderComboLegsCount", bad_count);
-  if (!bad_count) r.skip(static_cast<std::size_t>(order_legs), "orderComboLegs");
-  const auto params = read_count(r, 2, "smartComboRoutingParamsCount", bad_count);
-  if (!bad_count) r.skip(static_cast<std::size_t>(params) * 2, "smartComboRoutingParams");
+  // Each count must fit in the fields left, so a corrupt count can neither loop for long nor
+  // shift what follows into the status.
+  const auto count_error = [](const char* name) {
+    return make_error(errc::invalid_field,
+                      std::string{"openOrder: "} + name + " exceeds the fields of the message");
+  };
+  const auto legs = read_count(r, 8, "comboLegsCount");
+  if (!legs) return count_error("comboLegsCount");
+  r.skip(*legs * 8, "comboLegs");
+  const auto order_legs = read_count(r, 1, "orderComboLegsCount");
+  if (!order_legs) return count_error("orderComboLegsCount");
+  r.skip(*order_legs, "orderComboLegs");
+  const auto params = read_count(r, 2, "smartComboRoutingParamsCount");
+  if (!params) return count_error("smartComboRoutingParamsCount");
+  r.skip(*params * 2, "smartComboRoutingParams");
   r.skip(2, "scaleInitLevelSize, scaleSubsLevelSize");
   const auto increment = r.optional_number("scalePriceIncrement");
   if (increment && *increment > 0) r.skip(7, "scale order fields");
@@ -65,16 +78,13 @@ Expected<OpenOrder> decode_open_order(const Fields& fields, int server_version) 
   r.skip(4, "optOutSmartRouting, clearingAccount, clearingIntent, notHeld");
   if (r.boolean("deltaNeutralContract")) r.skip(3, "deltaNeutralContract");
   if (!r.text("algoStrategy").empty()) {
-    const auto algo_params = read_count(r, 2, "algoParamsCount", bad_count);
-    if (!bad_count) r.skip(static_cast<std::size_t>(algo_params) * 2, "algoParams");
+    const auto algo_params = read_count(r, 2, "algoParamsCount");
+    if (!algo_params) return count_error("algoParamsCount");
+    r.skip(*algo_params * 2, "algoParams");
   }
   r.skip(2, "solicited, whatIf");
   m.status = r.text("status");
   if (!r.ok()) return r.error();
-  if (bad_count) {
-    return make_error(errc::invalid_field,
-                      "openOrder: a repeated-group count exceeds the fields of the message");
-  }
   return m;
 }
 
