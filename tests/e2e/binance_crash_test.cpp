@@ -260,8 +260,9 @@ TEST(BinanceCrash, KilledFiftyTimesNoOrderTwiceEveryFillOnceProtected) {
             << "venue orders " << counts.venue_orders << " (entries " << counts.entries
             << "), venue fills " << counts.venue_fills << ", fills rows " << counts.our_fills
             << ", decisions " << ours.decisions.size() << ", positions " << counts.positions
-            << ", open OCO legs " << counts.open_protective_orders << ", audit records "
-            << audit_records << "\nreconciliations " << reconciliations
+            << ", open OCO legs " << counts.open_protective_orders << " (leg ids re-placed "
+            << counts.legs_replaced << ")"
+            << ", audit records " << audit_records << "\nreconciliations " << reconciliations
             << ", unknown outcomes resolved " << resolved << ", fills recovered " << recovered
             << "\n";
 
@@ -402,6 +403,21 @@ TEST(BinanceCrash, CheckBooksCatches) {
     ours3.orders["at-d1-ex"] = {"d1", "binance", "BTCUSDT", "SELL", "NEW"};
     EXPECT_TRUE(reported(check_books(venue3, ours3), "at-d1-ex is open but protects no position"));
   }
+}
+
+TEST(BinanceCrash, CheckAuditCatchesATornOrMisshapenLine) {
+  const auto dir = make_temp_dir("binance-crash-audit");
+  std::ofstream{dir + "/autonomous_trades.jsonl"}
+      << "{\"filler\":\"x\"}\n{\"decision_id\":\"d1\"}\n"
+      << "{\"timestamp\":\"2026-";
+  std::ofstream{dir + "/autonomous_trades.jsonl.torn"} << "not json\n";  // not an audit file
+  std::size_t records = 0;
+  const auto bad = check_audit(dir, records);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(records, 0U);
+  ASSERT_EQ(bad.size(), 2U) << joined(bad);
+  EXPECT_NE(bad[0].find("autonomous_trades.jsonl:2: "), std::string::npos) << bad[0];
+  EXPECT_NE(bad[1].find("autonomous_trades.jsonl:3 does not parse"), std::string::npos) << bad[1];
 }
 
 }  // namespace
