@@ -266,6 +266,12 @@ TEST(BinanceCrash, KilledFiftyTimesNoOrderTwiceEveryFillOnceProtected) {
             << ", unknown outcomes resolved " << resolved << ", fills recovered " << recovered
             << "\n";
 
+  if (!counts.replaced_leg_ids.empty()) {
+    // Allowed (check_books), but worth seeing why: the daemon's lines about those decisions.
+    std::cout << "OCO leg ids re-placed:\n"
+              << joined(counts.replaced_leg_ids) << "what the daemon logged about them:\n"
+              << lines_about(history + process->output(), counts.replaced_leg_ids);
+  }
   std::cout << "decisions:";
   for (const auto& [outcome, n] : ours.outcomes) std::cout << " [" << outcome << "] " << n;
   std::cout << "\n";

@@ -399,6 +399,7 @@ struct BookCounts {
   std::size_t venue_orders = 0, entries = 0, venue_fills = 0, our_fills = 0, positions = 0,
               open_protective_orders = 0,
               legs_replaced = 0;  // OCO leg ids placed again after their list was cancelled
+  std::vector<std::string> replaced_leg_ids;  // those ids, each with its copies
 };
 
 // Every way the two books may disagree, one line each; empty when they agree. The invariants:
@@ -480,7 +481,10 @@ inline std::vector<std::string> check_books(const VenueBook& venue, const OurBoo
     // position still needs it (a SELL that never went out, a resize): safe while no two copies
     // are open at once (Binance refuses a duplicate id among open orders) and at most one
     // executes. An entry or an exit id twice is an order sent twice.
-    if (leg) n.legs_replaced += copies.size() - 1;
+    if (leg) {
+      n.legs_replaced += copies.size() - 1;
+      n.replaced_leg_ids.push_back(client_id + " (" + what + ")");
+    }
     if (!leg || executed > 1 || open_before_last) {
       bad.push_back("client order id " + client_id + " placed " + std::to_string(copies.size()) +
                     " times on the venue (" + what + ")");
