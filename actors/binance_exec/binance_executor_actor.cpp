@@ -215,6 +215,9 @@ void subscribe(Self* self);
 void housekeeping(Self* self) {
   auto& st = self->state;
   auto& engine = *st.engine;
+  for (const auto& line : engine.take_journal()) {
+    if (auto* log = log_of(self)) log->info("executor: {}", line);
+  }
   for (const auto& note : engine.take_notes()) {
     if (auto* log = log_of(self)) log->warn("executor: {}", note);
   }

@@ -175,6 +175,7 @@ struct ExecutionEngine::Impl {
   bool stream_up = false;
   bool poll_armed = false;  // a poll_tick timer is pending: one chain of sweeps at a time
   std::vector<std::string> notes;
+  std::vector<std::string> journal;  // what the engine did about protection, for the info log
 
   core::TimestampMs wall_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -266,11 +267,16 @@ struct ExecutionEngine::Impl {
     queue(RequestKind::read, std::move(*request), Pending{What::trades, {}, symbol, sync}, false);
   }
 
-  void send_cancel_list(const ListInfo& list) {
+  // `persist_first`: the cancel frees the base asset for a SELL held in the book; the book
+  // holding that SELL is stored before the cancel leaves, so a crash in between still sells.
+  void send_cancel_list(const ListInfo& list, bool persist_first = false) {
     auto request = cancel_order_list_request(list.symbol, list.list_id, sign_context());
     if (!request) return;
+    journal.push_back("cancelling OCO list " + list.list_id + " on " +
+                      std::string{list.symbol.view()} +
+                      (persist_first ? " (a SELL waits for it)" : " (protection resized)"));
     queue(RequestKind::cancel, std::move(*request),
-          Pending{What::cancel_list, list.list_id, list.symbol}, false);
+          Pending{What::cancel_list, list.list_id, list.symbol}, persist_first);
   }
 
   // --- events -----------------------------------------------------------------------------
@@ -570,6 +576,10 @@ struct ExecutionEngine::Impl {
     }
     lists[list_id] = list;
     ++report.protections_armed;
+    journal.push_back("protecting " + std::string{symbol.view()} + ": OCO list " + list_id +
+                      " SELL " + quantity->to_string() + ", take-profit " +
+                      take_profit->to_string() + ", stop " + stop_loss->to_string() + " (limit " +
+                      stop_limit->to_string() + ")");
     queue(RequestKind::place, std::move(*request), Pending{What::place_oco, list_id, symbol}, true);
   }
 
@@ -816,12 +826,21 @@ struct ExecutionEngine::Impl {
     for (const auto& [symbol, p] : positions) {
       if (!has_active_list(symbol) && !sell_in_flight(symbol)) arm(symbol, ignored);
     }
-    for (auto& [id, t] : orders) {
-      if (t.phase == Phase::held) {
-        t.phase = Phase::sending;
-        release_held(t.order.symbol);
-        break;
+    // SELLs held for a list cancel when the process stopped: the cancel again where the list is
+    // still on Binance, else the SELL goes now.
+    std::set<core::Symbol> held;
+    for (const auto& [id, t] : orders) {
+      if (t.phase == Phase::held) held.insert(t.order.symbol);
+    }
+    for (const auto& symbol : held) {
+      bool cancelling = false;
+      for (const auto& [list_id, list] : lists) {
+        if (list.active && list.symbol == symbol) {
+          send_cancel_list(list, true);
+          cancelling = true;
+        }
       }
+      if (!cancelling) release_held(symbol);
     }
     if (blocking) {
       report.complete = true;
@@ -1551,6 +1570,10 @@ bool ExecutionEngine::take_reconciled() {
   return std::exchange(impl_->reconciled, false);
 }
 
+std::vector<std::string> ExecutionEngine::take_journal() {
+  return std::exchange(impl_->journal, {});
+}
+
 std::vector<std::string> ExecutionEngine::take_notes() {
   return std::exchange(impl_->notes, {});
 }
@@ -1633,7 +1656,7 @@ paper::VenueEvents ExecutionEngine::place(const paper::OrderRequest& request) {
   if (hold) {
     // The list's legs lock the base asset: cancel it, then sell.
     for (const auto& [id, list] : m.lists) {
-      if (list.active && list.symbol == request.symbol) m.send_cancel_list(list);
+      if (list.active && list.symbol == request.symbol) m.send_cancel_list(list, true);
     }
   } else {
     m.send_place(request.client_order_id);

@@ -129,6 +129,9 @@ class ExecutionEngine {
   // Things worth a log line (discrepancies, fills in an unpriceable asset, revived orders);
   // drained by the owner.
   std::vector<std::string> take_notes();
+  // What it did about protection (OCO lists placed, cancelled and why), for the info log: the
+  // trail that explains a list's ids appearing twice on the venue.
+  std::vector<std::string> take_journal();
 
   // An order from the trader. Answers a reject at once when it cannot be sent (bad input, not
   // ready, a duplicate id, a filter it fails); otherwise the order is in the book, its request is

@@ -25,6 +25,7 @@ TEST_F(BinanceExecutionEngine, SellCancelsTheOcoListFirstAndDoesNotRearmAClosedP
   auto p = params(cancel[0].request);
   EXPECT_EQ(p["symbol"], "BTCUSDT");
   EXPECT_EQ(p["listClientOrderId"], "at-d42-oc");
+  EXPECT_TRUE(cancel[0].places) << "the book holding the SELL is stored before the cancel leaves";
   EXPECT_EQ(places_sent(), 1u);
 
   answer(cancel[0], 200, oco_body("0.00199", /*cancelled=*/true));
@@ -49,6 +50,54 @@ TEST_F(BinanceExecutionEngine, SellCancelsTheOcoListFirstAndDoesNotRearmAClosedP
   EXPECT_FALSE(engine().position(sym("BTCUSDT")).has_value());
   EXPECT_TRUE(take().empty()) << "nothing to protect";
   EXPECT_FALSE(engine().next_wake().has_value());
+}
+
+TEST_F(BinanceExecutionEngine, ASellHeldForTheListCancelSurvivesARestart) {
+  ASSERT_NO_FATAL_FAILURE(protected_position());
+  engine().place(sell_request("d43", "0.00199"));
+  auto cancel = take();
+  ASSERT_EQ(cancel.size(), 1u);
+  const auto stored = engine().state();  // what the executor persisted before the cancel left
+
+  // The process dies before the cancel's answer; Binance did not get it either: the list is
+  // still open. The restarted engine cancels it again, and only then sells.
+  make();
+  ASSERT_FALSE(engine().restore(stored).has_value());
+  account_ = account_body({{"USDT", "9916"}, {"BTC", "0"}});
+  open_orders_ =
+      json::array(
+          {leg_json("at-d42-sl", 1004, "STOP_LOSS_LIMIT", "40000", "40000", "0.00199", "NEW"),
+           leg_json("at-d42-tp", 1005, "LIMIT_MAKER", "45000", nullptr, "0.00199", "NEW")})
+          .dump();
+  engine().reconcile();
+  std::size_t cancels = 0;
+  std::size_t sells = 0;
+  serve([&](const Outgoing& o) -> std::optional<Answer> {
+    if (o.request.path == "/api/v3/order" && o.request.method == HttpMethod::get) {
+      const auto id = params(o.request)["origClientOrderId"];
+      const bool sl = id == "at-d42-sl";
+      return Answer{200,
+                    leg_json(id.c_str(), sl ? 1004 : 1005, sl ? "STOP_LOSS_LIMIT" : "LIMIT_MAKER",
+                             sl ? "40000" : "45000", sl ? "40000" : nullptr, "0.00199", "NEW")
+                        .dump()};
+    }
+    if (o.request.path == "/api/v3/orderList") {
+      ++cancels;
+      EXPECT_EQ(sells, 0u) << "the SELL left before its list was cancelled";
+      return Answer{200, oco_body("0.00199", /*cancelled=*/true)};
+    }
+    if (o.request.path == "/api/v3/order" && o.request.method == HttpMethod::post) {
+      ++sells;
+      EXPECT_EQ(params(o.request)["newClientOrderId"], "at-d43-ex");
+      return Answer{
+          200, order_body("at-d43-ex", 31, "SELL", "FILLED", "0.00199", "0.00199", "85.57",
+                          json::array({fill_json("43000", "0.00199", "0.08557", "USDT", 5300)}))};
+    }
+    return std::nullopt;
+  });
+  EXPECT_EQ(cancels, 1u);
+  EXPECT_EQ(sells, 1u);
+  EXPECT_FALSE(engine().position(sym("BTCUSDT")).has_value());
 }
 
 TEST_F(BinanceExecutionEngine, ListAlreadyGoneReleasesTheSellAndAPartialSellRearms) {
