@@ -16,6 +16,19 @@ TimePoint from_ms(core::TimestampMs ms) {
   return TimePoint{std::chrono::milliseconds{ms}};
 }
 
+// A protective order (its client id ends in the purpose "sl" or "tp", client_order_id.hpp) is a
+// STOP_LOSS or TAKE_PROFIT row, as the paper broker's exits are; the trader's orders are MARKET.
+std::string order_type(const paper::Order& order) {
+  const auto& id = order.client_order_id;
+  auto ends_with = [&](const char* suffix) {
+    const std::string s{suffix};
+    return id.size() > s.size() && id.compare(id.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with("-sl")) return "STOP_LOSS";
+  if (ends_with("-tp")) return "TAKE_PROFIT";
+  return "MARKET";
+}
+
 }  // namespace
 
 store::OrderRow order_row(const paper::Order& order, const std::string& venue,
@@ -112,7 +125,7 @@ BuiltBatch build_batch(const VenueView& view, const paper::VenueEvents& events,
   std::set<core::Symbol> touched;
   for (const auto& event : events) {
     if (const auto* accepted = std::get_if<paper::OrderAccepted>(&event)) {
-      batch.new_orders.push_back(order_row(accepted->order, venue, "MARKET"));
+      batch.new_orders.push_back(order_row(accepted->order, venue, order_type(accepted->order)));
     } else if (const auto* rejected = std::get_if<paper::OrderRejected>(&event)) {
       if (request && rejected->client_order_id == request->client_order_id &&
           rejected->reason != paper::RejectReason::duplicate_client_order_id) {

@@ -287,8 +287,10 @@ struct ExecutionEngine::Impl {
                                 std::move(message)};
   }
 
+  // The venue has the order: OrderAccepted, once (the database's orders row; protective legs
+  // included, so a resting stop or target is on record before it ever fills).
   void announce(Tracked& t, paper::VenueEvents& events) {
-    if (t.announced || is_leg(t.purpose)) return;
+    if (t.announced) return;
     t.announced = true;
     events.push_back(paper::OrderAccepted{t.order});
   }
@@ -439,12 +441,14 @@ struct ExecutionEngine::Impl {
     t.phase = Phase::final;
     if (t.order.status != paper::OrderStatus::filled) t.order.status = status;
     t.order.updated_ms = wall_ms();
-    if (was_final || is_leg(t.purpose)) return;
+    // A leg Binance never had needs no word: no row was written for it.
+    if (was_final || (is_leg(t.purpose) && !t.announced)) return;
     if (status == paper::OrderStatus::cancelled) {
       paper::OrderCancelled c;
       c.client_order_id = t.order.client_order_id;
       c.symbol = t.order.symbol;
-      c.reason = paper::CancelReason::requested;
+      c.reason =
+          is_leg(t.purpose) ? paper::CancelReason::position_closed : paper::CancelReason::requested;
       c.filled_quantity = t.order.filled_quantity;
       c.time = t.order.updated_ms;
       events.push_back(std::move(c));
@@ -467,8 +471,8 @@ struct ExecutionEngine::Impl {
           auto leg = orders.find(leg_id);
           if (leg != orders.end() && leg->second.phase != Phase::final &&
               t.order.status == paper::OrderStatus::filled) {
-            leg->second.phase = Phase::final;
-            leg->second.order.status = paper::OrderStatus::cancelled;
+            // Binance expires it with the list: its row says so.
+            finish(leg->second, paper::OrderStatus::cancelled, events);
           }
         }
       }

@@ -159,7 +159,7 @@ TEST_F(BinanceExecutionEngine, MarketBuyFillsThenProtectsThePositionWithAnOcoLis
 // --- 3. the OCO list and a protective exit
 // ---------------------------------------------------------
 
-TEST_F(BinanceExecutionEngine, StopLegTradeIsAProtectiveExitAndTheOtherLegExpiresSilently) {
+TEST_F(BinanceExecutionEngine, StopLegTradeIsAProtectiveExitAndTheOtherLegEndsOnRecordOnce) {
   ASSERT_NO_FATAL_FAILURE(protected_position());
   auto open = engine().open_orders();
   std::set<std::string> ids;
@@ -195,7 +195,12 @@ TEST_F(BinanceExecutionEngine, StopLegTradeIsAProtectiveExitAndTheOtherLegExpire
   EXPECT_EQ(fills[0].quantity, dec("0.00199"));
   EXPECT_EQ(fills[0].fee, dec("0.0796"));
   EXPECT_EQ(fills[0].realized_pnl, dec("-4.0596")) << "(40000 - 42000) x 0.00199 - 0.0796";
-  EXPECT_TRUE(all<paper::OrderAccepted>(events).empty()) << "legs are not the trader's orders";
+  EXPECT_TRUE(all<paper::OrderAccepted>(events).empty()) << "the legs were announced with the list";
+  // The take-profit leg ends with the list: its row is marked at once.
+  auto cancelled = all<paper::OrderCancelled>(events);
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0].client_order_id, "at-d42-tp");
+  EXPECT_EQ(cancelled[0].reason, paper::CancelReason::position_closed);
   EXPECT_FALSE(engine().position(sym("BTCUSDT")).has_value()) << "0.000009 left is dust";
 
   auto expired = engine().on_user_event(execution({{"c", "at-d42-tp"},
@@ -212,7 +217,7 @@ TEST_F(BinanceExecutionEngine, StopLegTradeIsAProtectiveExitAndTheOtherLegExpire
                                                    {"n", "0"},
                                                    {"N", nullptr},
                                                    {"t", -1}}));
-  EXPECT_TRUE(expired.empty());
+  EXPECT_TRUE(expired.empty()) << "Binance's EXPIRED report repeats what is on record";
   EXPECT_EQ(engine().order("at-d42-tp")->status, paper::OrderStatus::cancelled);
   EXPECT_TRUE(engine().open_orders().empty());
   EXPECT_TRUE(take().empty()) << "no position: nothing to re-arm";

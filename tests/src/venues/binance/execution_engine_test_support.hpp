@@ -405,7 +405,10 @@ class BinanceExecutionEngine : public ::testing::Test {
   void protected_position() {
     const auto oco = open_position();
     auto events = answer(oco, 200, oco_body("0.00199"));
-    EXPECT_TRUE(events.empty());
+    // Both legs on record (their orders rows), nothing else.
+    auto accepted = all<paper::OrderAccepted>(events);
+    EXPECT_EQ(events.size(), 2u);
+    EXPECT_EQ(accepted.size(), 2u);
     EXPECT_TRUE(take().empty());
   }
 
