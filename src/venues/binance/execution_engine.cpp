@@ -173,7 +173,8 @@ struct ExecutionEngine::Impl {
   std::size_t sync_outstanding = 0;
   int sync_failures = 0;
   bool stream_up = false;
-  bool poll_armed = false;  // a poll_tick timer is pending: one chain of sweeps at a time
+  bool poll_armed = false;   // a poll_tick timer is pending: one chain of sweeps at a time
+  bool sweep_armed = false;  // a safety_tick timer is pending (stream up)
   std::vector<std::string> notes;
   std::vector<std::string> journal;  // what the engine did about protection, for the info log
 
@@ -870,6 +871,20 @@ struct ExecutionEngine::Impl {
     arm_polling();
   }
 
+  // While the stream is up: a sweep now and then, for a stream that died silently.
+  void arm_safety_sweep() {
+    if (sweep_armed || options.sweep_interval.count() <= 0) return;
+    sweep_armed = true;
+    at(options.sweep_interval, [this] { safety_tick(); });
+  }
+
+  void safety_tick() {
+    sweep_armed = false;
+    if (!stream_up) return;
+    if (ready) start_sync(false);
+    arm_safety_sweep();
+  }
+
   // SELLs held for their symbol's list cancel go out now.
   void release_held(const core::Symbol& symbol) {
     for (auto& [id, t] : orders) {
@@ -1556,6 +1571,7 @@ void ExecutionEngine::set_stream_up(bool up) {
   // Polling while the stream is down (or never came up): a sweep every poll_interval until it
   // is back. A stream that flaps keeps the one pending chain.
   if (!up) m.arm_polling();
+  if (up) m.arm_safety_sweep();
 }
 
 bool ExecutionEngine::ready() const {

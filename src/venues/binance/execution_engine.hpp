@@ -59,6 +59,9 @@ struct ExecutionOptions {
   int query_attempts = 5;  // -2013 answers before an unknown order counts as never placed
   std::chrono::milliseconds query_delay{500};
   std::chrono::milliseconds poll_interval{10'000};  // sweeps while the user data stream is down
+  // Sweeps while it is up too: a stream that died without a word (no close, no error) loses no
+  // fill for longer than this. 0 turns them off.
+  std::chrono::milliseconds sweep_interval{60'000};
   bool use_oco = true;
   core::Decimal stop_limit_offset_pct = core::Decimal::from_integer(0);  // below the stop
   UnknownOrderPolicy unknown_orders = UnknownOrderPolicy::cancel;
@@ -115,7 +118,8 @@ class ExecutionEngine {
   void reconcile();
   // After the user data stream (re)subscribed: the same questions without blocking trading.
   void sweep();
-  // The user data stream is up (subscribed) or down; while down, a sweep every poll_interval.
+  // The user data stream is up (subscribed) or down; while down, a sweep every poll_interval,
+  // while up every sweep_interval.
   void set_stream_up(bool up);
 
   // The first reconciliation has completed: orders may be placed.

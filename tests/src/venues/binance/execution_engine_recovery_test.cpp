@@ -261,7 +261,8 @@ TEST_F(BinanceExecutionEngine, PositionFollowsASmallerBalanceAndIsRearmed) {
 TEST_F(BinanceExecutionEngine, StreamDownSweepsEveryPollIntervalUntilItIsBack) {
   start();
   engine().set_stream_up(true);
-  EXPECT_FALSE(engine().next_wake().has_value());
+  EXPECT_EQ(until_wake(), std::chrono::nanoseconds{options_.sweep_interval})
+      << "only the safety sweep while the stream is up";
   engine().set_stream_up(false);
   EXPECT_TRUE(take().empty()) << "not at once";
   for (int sweep = 0; sweep < 2; ++sweep) {
@@ -282,6 +283,29 @@ TEST_F(BinanceExecutionEngine, StreamDownSweepsEveryPollIntervalUntilItIsBack) {
     serve();
   }
   EXPECT_TRUE(sent_.empty()) << "no polls while the stream is up";
+}
+
+TEST_F(BinanceExecutionEngine, AStreamThatIsUpIsStillSweptEverySweepInterval) {
+  // A stream can die without a close or an error: what it would have said is asked for anyway.
+  start();
+  engine().set_stream_up(true);
+  for (int sweep = 0; sweep < 2; ++sweep) {
+    sent_.clear();
+    clock_->advance(options_.sweep_interval - std::chrono::milliseconds{1});
+    engine().on_timer();
+    serve();
+    EXPECT_TRUE(sent_.empty()) << "not before the interval";
+    clock_->advance(std::chrono::milliseconds{1});
+    engine().on_timer();
+    serve();
+    EXPECT_EQ(count(HttpMethod::get, "/api/v3/account"), 1u) << sweep;
+    EXPECT_EQ(count(HttpMethod::get, "/api/v3/openOrders"), 1u) << sweep;
+  }
+  auto options = default_options();
+  options.sweep_interval = std::chrono::milliseconds{0};
+  start(options);
+  engine().set_stream_up(true);
+  EXPECT_FALSE(engine().next_wake().has_value()) << "0 turns the safety sweeps off";
 }
 
 TEST_F(BinanceExecutionEngine, StreamFlappingKeepsOneSweepPerPollInterval) {
